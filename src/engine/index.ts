@@ -1,0 +1,15 @@
+/** Public API of the scheduling engine. */
+export { Engine, type EngineOptions } from './engine.js'
+export type { Op, OpHandle, OpSettings, OpStats } from './op.js'
+export { RequestContext, type RequestContextOptions, type StageTiming } from './request-context.js'
+export {
+  STAGES,
+  Tracer,
+  type OpSummary,
+  type ServiceSummary,
+  type Stage,
+  type TracerOptions,
+  type TracerSnapshot,
+} from './tracer.js'
+export type { Percentiles } from './latency-window.js'
+export * from './errors.js'
