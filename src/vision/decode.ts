@@ -1,0 +1,66 @@
+/**
+ * Bytes → 8-bit 3-channel image with sharp: EXIF orientation applied, alpha dropped, grey expanded
+ * to three channels, and a pixel limit checked from the header before any pixel is decoded
+ * (decompression bombs). Every failure is an InvalidInput with a message a client can act on.
+ */
+import sharp, { type Metadata, type OutputInfo } from 'sharp'
+import { InvalidInput } from '../engine/errors.js'
+import type { ChannelOrder, Image } from './image.js'
+import { swapChannelOrder } from './channel-order.js'
+
+export interface DecodeLimits {
+  /** Largest width×height accepted, read from the header before decoding. */
+  readonly maxPixels: number
+  /** Smallest side accepted; tinier images cannot hold anything a model can read. */
+  readonly minSide: number
+}
+
+function expandToThreeChannels(data: Buffer, width: number, height: number, channels: number): Uint8Array {
+  if (channels === 3) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  const out = new Uint8Array(width * height * 3)
+  for (let i = 0, j = 0; i < width * height; i++, j += channels) {
+    const v = data[j]!
+    out[i * 3] = v
+    out[i * 3 + 1] = channels >= 3 ? data[j + 1]! : v
+    out[i * 3 + 2] = channels >= 3 ? data[j + 2]! : v
+  }
+  return out
+}
+
+export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits, order: ChannelOrder = 'rgb'): Promise<Image> {
+  if (bytes.byteLength === 0) throw new InvalidInput('image is empty (0 bytes)')
+  const input = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error', sequentialRead: true })
+  let metadata: Metadata
+  try {
+    metadata = await input.metadata()
+  } catch (error) {
+    throw new InvalidInput(`cannot decode image: ${(error as Error).message}`, { cause: error })
+  }
+  const { width = 0, height = 0, format } = metadata
+  if (width * height > limits.maxPixels) {
+    throw new InvalidInput(`image is ${width}×${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels`)
+  }
+  let decoded: { data: Buffer; info: OutputInfo }
+  try {
+    decoded = await input
+      .rotate() // applies EXIF orientation
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true })
+  } catch (error) {
+    throw new InvalidInput(`cannot decode ${format ?? 'image'}: ${(error as Error).message}`, { cause: error })
+  }
+  const { info, data } = decoded
+  if (Math.min(info.width, info.height) < limits.minSide) {
+    throw new InvalidInput(`image is ${info.width}×${info.height}; both sides must be at least ${limits.minSide} pixels`)
+  }
+  const rgb: Image = {
+    data: expandToThreeChannels(data, info.width, info.height, info.channels),
+    width: info.width,
+    height: info.height,
+    channels: 3,
+    order: 'rgb',
+  }
+  return swapChannelOrder(rgb, order)
+}
