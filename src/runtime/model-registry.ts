@@ -1,0 +1,81 @@
+/**
+ * Loads the model packages the configured services need and remembers each one's state, so the
+ * server can start with a model missing, say which in /readyz, and answer 503 for that service
+ * instead of crashing.
+ */
+import path from 'node:path'
+import { ModelNotReady, ServingError } from '../engine/errors.js'
+import { log } from '../util/log.js'
+import { Model } from './model.js'
+import { loadModelPackage, modelFileExists } from './model-package.js'
+import type { ModelSession, SessionOptions } from './session.js'
+import { createWorkerPoolSession } from './worker-pool-session.js'
+
+export type ModelStateName = 'loading' | 'ready' | 'missing' | 'failed'
+
+export interface ModelState {
+  readonly name: string
+  readonly state: ModelStateName
+  readonly message?: string
+}
+
+export type SessionFactory = (modelPath: string, options: SessionOptions, instances: number) => Promise<ModelSession>
+
+export class ModelRegistry {
+  private readonly models = new Map<string, Model>()
+  private readonly states = new Map<string, ModelState>()
+
+  constructor(
+    private readonly modelsDir: string,
+    private readonly sessionOptions: SessionOptions,
+    private readonly createSession: SessionFactory = createWorkerPoolSession,
+  ) {}
+
+  /** Loads one package with `instances` parallel sessions; records failure instead of throwing. */
+  async load(name: string, instances: number): Promise<Model | undefined> {
+    const existing = this.models.get(name)
+    if (existing) return existing
+    this.states.set(name, { name, state: 'loading' })
+    const started = performance.now()
+    try {
+      const pkg = await loadModelPackage(path.join(this.modelsDir, name))
+      if (!modelFileExists(pkg)) {
+        const message = `model ${name}: weights file ${pkg.modelPath} is missing (install the package's source, or pull it: ppserve models pull ${name})`
+        this.states.set(name, { name, state: 'missing', message })
+        log.warn(message)
+        return undefined
+      }
+      const session = await this.createSession(pkg.modelPath, this.sessionOptions, instances)
+      const model = Model.attach(pkg, session)
+      this.models.set(name, model)
+      this.states.set(name, { name, state: 'ready' })
+      log.info(`model ${name} loaded`, { instances, ms: Math.round(performance.now() - started) })
+      return model
+    } catch (error) {
+      const message = error instanceof ServingError ? error.message : `model ${name}: ${(error as Error).message}`
+      this.states.set(name, { name, state: 'failed', message })
+      log.error(message)
+      return undefined
+    }
+  }
+
+  get(name: string): Model {
+    const model = this.models.get(name)
+    if (model) return model
+    const state = this.states.get(name)
+    throw new ModelNotReady(state?.message ?? `model ${name} is ${state?.state ?? 'not configured'}`)
+  }
+
+  list(): ModelState[] {
+    return [...this.states.values()]
+  }
+
+  allReady(): boolean {
+    return [...this.states.values()].every((s) => s.state === 'ready')
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.models.values()].map((m) => m.close()))
+    this.models.clear()
+  }
+}

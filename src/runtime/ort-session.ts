@@ -1,0 +1,93 @@
+/** onnxruntime-node session running in the calling thread (blocks that thread during run()). */
+import ort from 'onnxruntime-node'
+import { InferenceError, ModelLoadError } from '../engine/errors.js'
+import { log } from '../util/log.js'
+import type { ModelSession, SessionOptions } from './session.js'
+import type { Tensor } from './tensor.js'
+
+function ortOptions(options: SessionOptions, providers: readonly string[]): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: options.intraOpThreads,
+    interOpNumThreads: options.interOpThreads,
+    graphOptimizationLevel: options.graphOptimization,
+    executionProviders: [...providers],
+    executionMode: 'sequential',
+    // Several sessions share two cores; spinning idle threads would steal them from each other.
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  }
+}
+
+async function createWithFallback(modelPath: string, options: SessionOptions): Promise<ort.InferenceSession> {
+  const requested = options.executionProviders.filter((provider) => provider !== 'cpu')
+  if (requested.length > 0) {
+    try {
+      return await ort.InferenceSession.create(modelPath, ortOptions(options, [...requested, 'cpu']))
+    } catch (error) {
+      log.warn(`execution providers ${requested.join(',')} unavailable for ${modelPath}; falling back to cpu`, {
+        reason: (error as Error).message,
+      })
+    }
+  }
+  return ort.InferenceSession.create(modelPath, ortOptions(options, ['cpu']))
+}
+
+/** Pipeline tensors are float32; an input the graph declares as integer is converted here. */
+function toOrt(tensor: Tensor, type: string): ort.Tensor {
+  switch (type) {
+    case 'int64':
+      return new ort.Tensor('int64', BigInt64Array.from(tensor.data, (v) => BigInt(Math.round(v))), tensor.dims)
+    case 'int32':
+      return new ort.Tensor('int32', Int32Array.from(tensor.data, Math.round), tensor.dims)
+    default:
+      return new ort.Tensor('float32', tensor.data, tensor.dims)
+  }
+}
+
+function inputTypes(session: ort.InferenceSession): Map<string, string> {
+  const types = new Map<string, string>()
+  for (const meta of session.inputMetadata) {
+    if (meta.isTensor) types.set(meta.name, meta.type)
+  }
+  return types
+}
+
+function fromOrt(name: string, value: ort.Tensor): Tensor {
+  const dims = [...value.dims]
+  if (value.type === 'float32') return { data: value.data as Float32Array, dims }
+  if (value.type === 'int32' || value.type === 'int64') {
+    // Counts and class ids; converted once here so the pipeline stays Float32Array end to end.
+    const source = value.data as Int32Array | BigInt64Array
+    const data = new Float32Array(source.length)
+    for (let i = 0; i < source.length; i++) data[i] = Number(source[i])
+    return { data, dims }
+  }
+  throw new InferenceError(`output ${name} has unsupported type ${value.type}`)
+}
+
+export async function createOrtSession(modelPath: string, options: SessionOptions): Promise<ModelSession> {
+  let session: ort.InferenceSession
+  try {
+    session = await createWithFallback(modelPath, options)
+  } catch (error) {
+    throw new ModelLoadError(`cannot load ONNX model ${modelPath}: ${(error as Error).message}`, { cause: error })
+  }
+  const types = inputTypes(session)
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(feeds) {
+      const ortFeeds: Record<string, ort.Tensor> = {}
+      for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrt(tensor, types.get(name) ?? 'float32')
+      let outputs: ort.InferenceSession.OnnxValueMapType
+      try {
+        outputs = await session.run(ortFeeds)
+      } catch (error) {
+        throw new InferenceError(`model ${modelPath} failed: ${(error as Error).message}`, { cause: error })
+      }
+      const result: Record<string, Tensor> = {}
+      for (const [name, value] of Object.entries(outputs)) result[name] = fromOrt(name, value as ort.Tensor)
+      return result
+    },
+    close: () => session.release(),
+  }
+}

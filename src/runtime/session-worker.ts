@@ -1,0 +1,42 @@
+/**
+ * Worker-thread side of the session pool: onnxruntime-node's run() blocks the thread that calls
+ * it, so each model instance lives in a worker and the main thread keeps serving HTTP and doing
+ * pre/postprocessing while models run.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { createOrtSession } from './ort-session.js'
+import type { SessionOptions } from './session.js'
+import type { Tensor } from './tensor.js'
+import type { WorkerReply, WorkerRequest } from './worker-protocol.js'
+import { transferList } from './worker-protocol.js'
+
+interface WorkerInit {
+  modelPath: string
+  options: SessionOptions
+}
+
+const port = parentPort
+if (!port) throw new Error('session-worker.ts must run in a worker thread')
+
+function describe(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) }
+}
+
+const init = workerData as WorkerInit
+try {
+  const session = await createOrtSession(init.modelPath, init.options)
+  port.on('message', async (request: WorkerRequest) => {
+    let reply: WorkerReply
+    let outputs: Record<string, Tensor> = {}
+    try {
+      outputs = await session.run(request.feeds)
+      reply = { id: request.id, outputs }
+    } catch (error) {
+      reply = { id: request.id, error: describe(error) }
+    }
+    port.postMessage(reply, transferList(outputs))
+  })
+  port.postMessage({ ready: true, inputNames: session.inputNames, outputNames: session.outputNames })
+} catch (error) {
+  port.postMessage({ ready: false, error: describe(error) })
+}
