@@ -1,0 +1,42 @@
+/**
+ * The one place where errors become HTTP: status by error code, body `{error: {code, message}}`,
+ * `Retry-After` when overloaded. Unknown errors are logged with their stack and answered 500
+ * without internals.
+ */
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { Overloaded, ServingError, type ErrorCode } from '../engine/errors.js'
+import { log } from '../util/log.js'
+
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  invalid_input: 400,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  invalid_option: 422,
+  overloaded: 503,
+  model_not_ready: 503,
+  cancelled: 503,
+  deadline_exceeded: 504,
+  config_error: 500,
+  model_load_error: 500,
+  inference_error: 500,
+  internal: 500,
+}
+
+export function statusOf(error: ServingError): ContentfulStatusCode {
+  return STATUS[error.code]
+}
+
+export function errorResponse(error: unknown, c: Context): Response {
+  if (!(error instanceof ServingError)) {
+    log.error(`unhandled error on ${c.req.method} ${c.req.path}`, { stack: (error as Error)?.stack ?? String(error) })
+    return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500)
+  }
+  const status = statusOf(error)
+  if (status >= 500 && error.code !== 'overloaded' && error.code !== 'model_not_ready') {
+    log.error(`${c.req.method} ${c.req.path} failed: ${error.message}`, { code: error.code })
+  }
+  if (error instanceof Overloaded) c.header('Retry-After', String(error.retryAfterS))
+  return c.json({ error: { code: error.code, message: error.message } }, status)
+}

@@ -1,0 +1,19 @@
+/**
+ * The deadline of one request: the `deadline_ms` option or the `X-Deadline-Ms` header, else the
+ * configured default; bounded by `limits.max_deadline_ms`.
+ */
+import { InvalidOption } from '../engine/errors.js'
+
+export function requestDeadlineMs(
+  option: unknown,
+  header: string | undefined,
+  limits: { default_deadline_ms: number; max_deadline_ms: number },
+): number {
+  const raw = option ?? header
+  if (raw === undefined || raw === '') return limits.default_deadline_ms
+  const value = typeof raw === 'number' ? raw : Number(raw)
+  if (!Number.isInteger(value) || value < 1 || value > limits.max_deadline_ms) {
+    throw new InvalidOption(`deadline_ms must be an integer from 1 to ${limits.max_deadline_ms}, got ${JSON.stringify(raw)}`)
+  }
+  return value
+}

@@ -1,0 +1,56 @@
+/**
+ * The composition root: from a validated config, build the engine, load the models and create
+ * every enabled service. Shared by `serve`, the tests and the benchmarks.
+ */
+import type { ServingConfig } from '../config/schema.js'
+import { Engine } from '../engine/engine.js'
+import { Tracer } from '../engine/tracer.js'
+import { ModelRegistry, type SessionFactory } from '../runtime/model-registry.js'
+import type { SessionOptions } from '../runtime/session.js'
+import { OcrService } from '../tasks/ocr/ocr-service.js'
+import { log } from '../util/log.js'
+import type { DecodeLimits } from '../vision/decode.js'
+
+export interface Services {
+  readonly config: Readonly<ServingConfig>
+  readonly engine: Engine
+  readonly registry: ModelRegistry
+  readonly ocr: OcrService | undefined
+  /** Rejects queued work, waits for running batches, releases the models. */
+  stop(): Promise<void>
+}
+
+export function sessionOptionsOf(config: ServingConfig): SessionOptions {
+  return {
+    intraOpThreads: config.runtime.intra_op_threads,
+    interOpThreads: config.runtime.inter_op_threads,
+    graphOptimization: config.runtime.graph_optimization,
+    executionProviders: config.runtime.execution_providers,
+  }
+}
+
+export function decodeLimitsOf(config: ServingConfig): DecodeLimits {
+  return { maxPixels: config.limits.max_image_pixels, minSide: config.limits.min_image_side }
+}
+
+export async function createServices(
+  config: Readonly<ServingConfig>,
+  options: { sessionFactory?: SessionFactory } = {},
+): Promise<Services> {
+  const tracer = new Tracer()
+  const engine = new Engine({ tracer, defaultDeadlineMs: config.limits.default_deadline_ms })
+  const registry = new ModelRegistry(config.models.dir, sessionOptionsOf(config), options.sessionFactory)
+  const ocrConfig = config.services.ocr
+  const ocr = ocrConfig.enabled ? await OcrService.create(engine, registry, ocrConfig, decodeLimitsOf(config)) : undefined
+  if (config.tracer.enabled) tracer.start(config.tracer.interval_s, (line) => log.info(line))
+  return {
+    config,
+    engine,
+    registry,
+    ocr,
+    async stop() {
+      await engine.stop()
+      await registry.closeAll()
+    },
+  }
+}
