@@ -3,6 +3,7 @@
  * stage timings. One AbortSignal carries both ways a request can end early, with a typed reason.
  */
 import { randomUUID } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { Cancelled, DeadlineExceeded, InvalidOption, isServingError } from './errors.js'
 import type { Stage } from './tracer.js'
@@ -43,6 +44,8 @@ export class RequestContext {
     this.startedAt = performance.now()
     this.deadlineAt = this.startedAt + deadlineMs
     this.signal = this.#controller.signal
+    // Every image × op of a request listens on this signal at once; that is expected, not a leak.
+    setMaxListeners(0, this.signal)
 
     this.#parent = options.signal
     if (this.#parent?.aborted) {

@@ -34,9 +34,12 @@ export function errorResponse(error: unknown, c: Context): Response {
     return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500)
   }
   const status = statusOf(error)
-  if (status >= 500 && error.code !== 'overloaded' && error.code !== 'model_not_ready') {
-    log.error(`${c.req.method} ${c.req.path} failed: ${error.message}`, { code: error.code })
-  }
+  // Overload, deadlines and missing models are operating conditions the client is told about;
+  // only faults of the server itself are logged as errors.
+  if (status === 500) log.error(`${c.req.method} ${c.req.path} failed: ${error.message}`, { code: error.code })
+  else log.debug(`${c.req.method} ${c.req.path} → ${status} ${error.code}: ${error.message}`)
   if (error instanceof Overloaded) c.header('Retry-After', String(error.retryAfterS))
+  // The unread rest of an oversized body makes the connection unusable for a next request.
+  if (error.code === 'payload_too_large') c.header('Connection', 'close')
   return c.json({ error: { code: error.code, message: error.message } }, status)
 }

@@ -4,7 +4,7 @@
  * stop the engine, release the models and the port.
  */
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { serve } from '@hono/node-server'
 import { log } from '../util/log.js'
 import { createApp, type AppState } from './app.js'
@@ -21,20 +21,20 @@ export async function startHttpServer(services: Services): Promise<RunningServer
   const { host, port, shutdown_grace_ms: graceMs } = services.config.server
   const state: AppState = { shuttingDown: false }
   const app = createApp(services, state)
-  let inFlight = 0
-  let drained: (() => void) | undefined
-  const fetch = async (request: Request): Promise<Response> => {
-    inFlight++
-    try {
-      return await app.fetch(request)
-    } finally {
-      inFlight--
-      if (inFlight === 0) drained?.()
-    }
-  }
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch, hostname: host, port }, () => resolve(s as Server)) as Server
+    const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s as Server)) as Server
     s.once('error', reject)
+  })
+  // Counted at the socket level: a response is done when its last byte is written, which is
+  // later than when the app hands the Response over.
+  let inFlight = 0
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    inFlight++
+    response.once('close', () => {
+      inFlight--
+      // Once shutting down, a connection whose response just ended may be closed right away.
+      if (state.shuttingDown) setImmediate(() => server.closeIdleConnections())
+    })
   })
   const address = server.address() as AddressInfo
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`
@@ -45,15 +45,13 @@ export async function startHttpServer(services: Services): Promise<RunningServer
       state.shuttingDown = true
       const released = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
-      if (inFlight > 0) {
-        log.info(`waiting up to ${graceMs} ms for ${inFlight} in-flight request(s)`)
-        await new Promise<void>((resolve) => {
-          drained = resolve
-          setTimeout(resolve, graceMs).unref()
-        })
-      }
-      server.closeAllConnections()
+      if (inFlight > 0) log.info(`waiting up to ${graceMs} ms for ${inFlight} in-flight request(s)`)
+      const force = setTimeout(() => {
+        if (inFlight > 0) log.warn(`grace period over: dropping ${inFlight} unfinished request(s)`)
+        server.closeAllConnections()
+      }, graceMs)
       await released
+      clearTimeout(force)
       await services.stop()
     })())
   return { port: address.port, url, close }

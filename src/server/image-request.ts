@@ -89,12 +89,12 @@ export async function readImageRequest(req: HonoRequest, maxImages: number): Pro
   if (mime.startsWith('image/') || mime === 'application/octet-stream') images = await fromRawBytes(req)
   else if (mime === 'multipart/form-data') images = await fromMultipart(req, options)
   else if (mime === 'application/json') images = fromJson(await parseJson(req), options)
-  else if (mime === '') {
+  else {
+    // An empty body is the more useful message whatever type it was labelled with.
     const body = await req.arrayBuffer()
     if (body.byteLength === 0) throw new InvalidInput(`request body is empty; ${SUPPORTED}`)
-    throw new UnsupportedMediaType(`request has no Content-Type; ${SUPPORTED}`)
-  } else {
-    throw new UnsupportedMediaType(`Content-Type ${mime} is not supported; ${SUPPORTED}`)
+    const what = mime === '' ? 'request has no Content-Type' : `Content-Type ${mime} is not supported`
+    throw new UnsupportedMediaType(`${what}; ${SUPPORTED}`)
   }
   if (images.length > maxImages) {
     throw new InvalidInput(`request has ${images.length} images; at most ${maxImages} are accepted per request`)

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import { loadConfig, parseConfig } from '../../src/config/load-config.js'
+import { PROJECT_ROOT } from '../helpers/shared-assets.js'
+
+async function configFile(text: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ppserve-config-'))
+  const file = path.join(dir, 'serving.yml')
+  await writeFile(file, text)
+  return file
+}
+
+describe('serving config', () => {
+  it('fills every key with the reference defaults', () => {
+    const config = parseConfig({}, 'empty')
+    assert.equal(config.server.port, 8866)
+    assert.equal(config.limits.max_body_bytes, 20 * 1024 * 1024)
+    assert.equal(config.limits.default_deadline_ms, 30_000)
+    assert.deepEqual(config.services.ocr.det, {
+      limit_side_len: 960,
+      limit_type: 'max',
+      thresh: 0.3,
+      box_thresh: 0.6,
+      unclip_ratio: 1.5,
+      max_candidates: 1000,
+    })
+    assert.equal(config.services.ocr.rec.drop_score, 0.5)
+    assert.equal(config.services.ocr.ops.rec.batch_size, 6)
+  })
+
+  it('the shipped config/serving.yml documents exactly the defaults', async () => {
+    const { config } = await loadConfig(path.join(PROJECT_ROOT, 'config/serving.yml'), {})
+    assert.deepEqual(config, { ...parseConfig({}, 'empty'), runtime: config.runtime })
+  })
+
+  it('keeps an op’s other defaults when one of its keys is set', () => {
+    const config = parseConfig({ services: { ocr: { ops: { det: { concurrency: 2 } } } } }, 'x')
+    assert.deepEqual(config.services.ocr.ops.det, { batch_size: 1, batch_timeout_ms: 0, concurrency: 2, queue_size: 32 })
+  })
+
+  it('names the file and the path of an unknown key', async () => {
+    const file = await configFile('services:\n  ocr:\n    ops:\n      det:\n        batchsize: 4\n')
+    await assert.rejects(loadConfig(file, {}), (error: Error) => {
+      assert.match(error.message, new RegExp(file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
+      assert.match(error.message, /services\.ocr\.ops\.det\.batchsize: unknown key/)
+      return true
+    })
+  })
+
+  it('names the path of a mistyped value', () => {
+    assert.throws(() => parseConfig({ limits: { max_body_bytes: '20MB' } }, 'x.yml'), /limits\.max_body_bytes: .*number/)
+  })
+
+  it('rejects YAML that does not parse, naming the file', async () => {
+    const file = await configFile('server: [port: 1\n')
+    await assert.rejects(loadConfig(file, {}), /not valid YAML/)
+  })
+
+  it('PORT overrides server.port; a bad PORT is an error', async () => {
+    const file = await configFile('server:\n  port: 9000\n')
+    assert.equal((await loadConfig(file, { PORT: '9100' })).config.server.port, 9100)
+    assert.equal((await loadConfig(file, {})).config.server.port, 9000)
+    await assert.rejects(loadConfig(file, { PORT: 'eighty' }), /PORT="eighty"/)
+  })
+
+  it('freezes the loaded config', async () => {
+    const { config } = await loadConfig(await configFile('{}'), {})
+    assert.throws(() => {
+      ;(config.server as { port: number }).port = 1
+    }, TypeError)
+  })
+})

@@ -1,0 +1,23 @@
+/** Builds real services (real models, worker sessions) from a config override, for tests. */
+import path from 'node:path'
+import { parseConfig } from '../../src/config/load-config.js'
+import type { ServingConfig } from '../../src/config/schema.js'
+import type { SessionFactory } from '../../src/runtime/model-registry.js'
+import { createServices, type Services } from '../../src/server/services.js'
+import { PROJECT_ROOT } from './shared-assets.js'
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
+
+export function testConfig(overrides: DeepPartial<ServingConfig> = {}): ServingConfig {
+  const raw = structuredClone(overrides) as Record<string, Record<string, unknown>>
+  raw.models = { dir: path.join(PROJECT_ROOT, 'models'), ...raw.models }
+  raw.server = { host: '127.0.0.1', port: 0, ...raw.server }
+  return parseConfig(raw, 'test config')
+}
+
+export function testServices(
+  overrides: DeepPartial<ServingConfig> = {},
+  options: { sessionFactory?: SessionFactory } = {},
+): Promise<Services> {
+  return createServices(testConfig(overrides), options)
+}
