@@ -30,7 +30,7 @@ export function opSettingsSchema(defaults: OpDefaults) {
 }
 
 export const RuntimeSchema = z.strictObject({
-  intra_op_threads: nonNegativeInt.default(0),
+  intra_op_threads: nonNegativeInt.default(2),
   inter_op_threads: nonNegativeInt.default(1),
   graph_optimization: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
   execution_providers: z.array(z.enum(['cpu', 'cuda', 'tensorrt', 'dml', 'coreml'])).min(1).default(['cpu']),
