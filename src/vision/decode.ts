@@ -29,10 +29,11 @@ function expandToThreeChannels(data: Buffer, width: number, height: number, chan
 
 export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits, order: ChannelOrder = 'rgb'): Promise<Image> {
   if (bytes.byteLength === 0) throw new InvalidInput('image is empty (0 bytes)')
-  const input = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error', sequentialRead: true })
   let metadata: Metadata
   try {
-    metadata = await input.metadata()
+    // Reading the header decodes no pixels, so it needs no limit; we check the size ourselves to
+    // give the client the dimensions in the message.
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata()
   } catch (error) {
     throw new InvalidInput(`cannot decode image: ${(error as Error).message}`, { cause: error })
   }
@@ -42,7 +43,7 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits, order
   }
   let decoded: { data: Buffer; info: OutputInfo }
   try {
-    decoded = await input
+    decoded = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error', sequentialRead: true })
       .rotate() // applies EXIF orientation
       .removeAlpha()
       .toColourspace('srgb')
