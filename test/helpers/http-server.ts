@@ -3,9 +3,7 @@ import type { ServingConfig } from '../../src/config/schema.js'
 import type { SessionFactory } from '../../src/runtime/model-registry.js'
 import { startHttpServer } from '../../src/server/http-server.js'
 import type { Services } from '../../src/server/services.js'
-import { testServices } from './services.js'
-
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
+import { testServices, type DeepPartial } from './services.js'
 
 export interface TestServer {
   readonly url: string

@@ -6,7 +6,7 @@ import type { SessionFactory } from '../../src/runtime/model-registry.js'
 import { createServices, type Services } from '../../src/server/services.js'
 import { PROJECT_ROOT } from './shared-assets.js'
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
 
 export function testConfig(overrides: DeepPartial<ServingConfig> = {}): ServingConfig {
   const raw = structuredClone(overrides) as Record<string, Record<string, unknown>>
