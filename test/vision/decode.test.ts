@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import { decodeImage } from '../../src/vision/decode.js'
 
 const LIMITS = { maxPixels: 1_000_000, minSide: 4 }
@@ -8,7 +8,7 @@ const LIMITS = { maxPixels: 1_000_000, minSide: 4 }
 /** A 3×2 RGB image: top row red, green, blue; bottom row white, black, grey. */
 const PIXELS = Buffer.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 128, 128, 128])
 
-async function png(image: sharp.Sharp): Promise<Uint8Array> {
+async function png(image: Sharp): Promise<Uint8Array> {
   return new Uint8Array(await image.png().toBuffer())
 }
 
