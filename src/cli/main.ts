@@ -3,10 +3,12 @@
  * own files; failures print one clear line (no stack for expected errors) and exit non-zero.
  */
 import { ServingError } from '../engine/errors.js'
+import { CONVERT_USAGE, convertCommand } from './convert.js'
 import { SERVE_USAGE, serveCommand } from './serve.js'
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; usage: string; summary: string }> = {
   serve: { run: serveCommand, usage: SERVE_USAGE, summary: 'start the HTTP server (default config: config/serving.yml)' },
+  convert: { run: convertCommand, usage: CONVERT_USAGE, summary: 'convert a Paddle inference model into an ONNX model package' },
 }
 
 function printHelp(): void {
