@@ -25,6 +25,53 @@ const TensorSpecSchema = z.strictObject({
  */
 const FileRefSchema = z.string().min(1)
 
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits')
+
+/**
+ * A file `models pull` fetches into the package folder (a label list, a dictionary): from `url`,
+ * or from `mirror_path` under a mirror folder (`--mirror`, PPSERVE_MIRROR).
+ */
+const PulledFileSchema = z
+  .strictObject({
+    /** Where it is stored in the package folder. */
+    path: z.string().min(1),
+    url: z.url().optional(),
+    sha256: Sha256Schema.optional(),
+    mirror_path: z.string().min(1).optional(),
+  })
+  .refine((file) => file.url !== undefined || file.mirror_path !== undefined, 'a pulled file needs a url or a mirror_path')
+
+/**
+ * Where the weights come from, for `models pull`: a download (`url`, checked against `sha256`),
+ * or a path under a mirror folder. Paddle sources are converted with `convert`.
+ */
+const SourceSchema = z
+  .strictObject({
+    format: z.enum(['paddle', 'onnx']),
+    /** Official download: an archive (.tar, .tar.gz, .tgz, .zip) or a single .onnx file. */
+    url: z.url().optional(),
+    /** Of the downloaded file (for a mirror folder: of its file list, see `models pull`). */
+    sha256: Sha256Schema.optional(),
+    /** The same source under a mirror folder: the archive, the .onnx file, or the model folder. */
+    mirror_path: z.string().min(1).optional(),
+    /** Inside the archive or folder: the program / ONNX file and the combined parameter file. */
+    model_file: z.string().min(1).optional(),
+    params_file: z.string().min(1).optional(),
+    /** Options for `convert` (Paddle sources). */
+    convert: z
+      .strictObject({
+        fetch: z.array(z.string().min(1)).optional(),
+        input_shape: z.record(z.string(), z.array(z.number().int().min(-1))).optional(),
+        /**
+         * Re-insert Caffe LRN layers (size 5, alpha 1e-4, beta 0.75) after these variables: for
+         * Caffe-converted models whose conversion dropped them (the mirrored BVLC GoogLeNet).
+         */
+        lrn_after: z.array(z.string().min(1)).optional(),
+      })
+      .optional(),
+  })
+  .refine((source) => source.url !== undefined || source.mirror_path !== undefined, 'a source needs a url or a mirror_path')
+
 /** PaddleClas writes scales as `1.0/255.0` (and evals them); we accept a number or a plain fraction. */
 const ScaleSchema = z.union([
   z.number().positive(),
@@ -49,8 +96,40 @@ const NormalizeImageSchema = z.strictObject({
 })
 const ToCHWImageSchema = z.strictObject({ ToCHWImage: z.strictObject({}).nullish() })
 
+const InterpolationSchema = z.enum(['bilinear', 'nearest', 'bicubic']).default('bilinear')
+const SizeSchema = z.union([z.number().int().positive(), z.tuple([z.number().int().positive(), z.number().int().positive()])])
+
+/**
+ * PaddleClas ResizeImage: `resize_short` scales the short side to it keeping the ratio (new side
+ * `round(side * resize_short / short)`), `size` resizes to exactly `[w, h]` (or `n × n`).
+ */
+const ResizeImageSchema = z.strictObject({
+  ResizeImage: z
+    .strictObject({
+      resize_short: z.number().int().positive().optional(),
+      size: SizeSchema.optional(),
+      interpolation: InterpolationSchema,
+    })
+    .refine((r) => (r.resize_short === undefined) !== (r.size === undefined), 'ResizeImage needs exactly one of resize_short and size'),
+})
+
+/** PaddleClas CropImage: centre crop to `size` (`[w, h]` or `n × n`), start `(W - w) // 2`. */
+const CropImageSchema = z.strictObject({ CropImage: z.strictObject({ size: SizeSchema }) })
+
 /** Preprocessing ops in PaddleClas's YAML form (`- NormalizeImage: {...}`), applied in order. */
-export const PreprocessOpSchema = z.union([NormalizeImageSchema, ToCHWImageSchema])
+export const PreprocessOpSchema = z.union([ResizeImageSchema, CropImageSchema, NormalizeImageSchema, ToCHWImageSchema])
+
+/** PaddleClas Topk: the k best classes, labelled from a `files` entry (`0 tench, Tinca tinca` lines). */
+const TopkSchema = z.strictObject({
+  Topk: z.strictObject({
+    topk: z.number().int().min(1).max(1000).default(5),
+    /** Apply softmax first: for models whose graph ends at the logits (Caffe-converted ones). */
+    softmax: z.boolean().default(false),
+    /** Key of the label file in `files`. */
+    class_id_map_file: z.string().min(1),
+  }),
+})
+export const PostprocessOpSchema = TopkSchema
 
 export const ManifestSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/),
@@ -58,13 +137,19 @@ export const ManifestSchema = z.strictObject({
   model: FileRefSchema.default('model.onnx'),
   feeds: z.array(TensorSpecSchema).min(1),
   fetches: z.array(TensorSpecSchema).min(1),
-  files: z.record(z.string(), FileRefSchema).default({}),
+  files: z.record(z.string(), z.union([FileRefSchema, PulledFileSchema])).default({}),
+  /** Where `models pull` gets the weights; absent for packages whose model ships with npm. */
+  source: SourceSchema.optional(),
   /** Channel order the model was trained on; PaddleOCR models read images with OpenCV (BGR). */
   channel_order: z.enum(['rgb', 'bgr']).default('rgb'),
   preprocess: z.array(PreprocessOpSchema).default([]),
+  postprocess: z.array(PostprocessOpSchema).default([]),
 })
 
 export type Manifest = z.infer<typeof ManifestSchema>
 export type TensorSpec = z.infer<typeof TensorSpecSchema>
 export type PreprocessOp = z.infer<typeof PreprocessOpSchema>
+export type PostprocessOp = z.infer<typeof PostprocessOpSchema>
+export type ModelSource = z.infer<typeof SourceSchema>
+export type PulledFile = z.infer<typeof PulledFileSchema>
 export type NormalizeImageParams = z.infer<typeof NormalizeImageSchema>['NormalizeImage']

@@ -52,7 +52,7 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
     throw new ConfigError(`${file}: name "${manifest.name}" does not match its folder name "${name}"`)
   }
   const files: Record<string, string> = {}
-  for (const [key, ref] of Object.entries(manifest.files)) files[key] = resolveFileRef(ref, absolute)
+  for (const [key, ref] of Object.entries(manifest.files)) files[key] = resolveFileRef(typeof ref === 'string' ? ref : ref.path, absolute)
   return {
     name,
     dir: absolute,
