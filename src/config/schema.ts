@@ -75,6 +75,16 @@ const OcrServiceSchema = z.strictObject({
     .prefault({}),
 })
 
+const ClassifyServiceSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Served by `POST /classify`; others by `POST /classify/{model}`. */
+  default_model: z.string().default('googlenet_v1'),
+  /** More classifiers to load at start-up. */
+  models: z.array(z.string()).default([]),
+  /** Scheduling of each classifier's op. */
+  ops: opSettingsSchema({ batch_size: 8, batch_timeout_ms: 0, concurrency: 1, queue_size: 256 }),
+})
+
 export const ServingConfigSchema = z.strictObject({
   server: z
     .strictObject({
@@ -108,6 +118,7 @@ export const ServingConfigSchema = z.strictObject({
   services: z
     .strictObject({
       ocr: OcrServiceSchema.prefault({}),
+      classify: ClassifyServiceSchema.prefault({}),
     })
     .prefault({}),
 })
@@ -116,3 +127,4 @@ export type ServingConfig = z.infer<typeof ServingConfigSchema>
 export type OpSettingsConfig = z.infer<ReturnType<typeof opSettingsSchema>>
 export type RuntimeConfig = z.infer<typeof RuntimeSchema>
 export type OcrServiceConfig = z.infer<typeof OcrServiceSchema>
+export type ClassifyServiceConfig = z.infer<typeof ClassifyServiceSchema>

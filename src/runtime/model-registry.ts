@@ -7,7 +7,7 @@ import path from 'node:path'
 import { ModelNotReady, ServingError } from '../engine/errors.js'
 import { log } from '../util/log.js'
 import { Model } from './model.js'
-import { loadModelPackage, modelFileExists } from './model-package.js'
+import { loadModelPackage, modelFileExists, type ModelPackage } from './model-package.js'
 import type { ModelSession, SessionOptions } from './session.js'
 import { createWorkerPoolSession } from './worker-pool-session.js'
 
@@ -20,6 +20,14 @@ export interface ModelState {
 }
 
 export type SessionFactory = (modelPath: string, options: SessionOptions, instances: number) => Promise<ModelSession>
+
+/** What a user should run to obtain a package's weights. */
+function howToGet(pkg: ModelPackage): string {
+  const source = pkg.manifest.source
+  if (!source) return `its manifest names no source: put the ONNX file at ${pkg.modelPath}`
+  if (source.url) return `pull it: ppserve models pull ${pkg.name} (or with --mirror DIR offline)`
+  return `pull it from a mirror folder that holds ${source.mirror_path}: ppserve models pull ${pkg.name} --mirror DIR`
+}
 
 export class ModelRegistry {
   private readonly models = new Map<string, Model>()
@@ -40,7 +48,7 @@ export class ModelRegistry {
     try {
       const pkg = await loadModelPackage(path.join(this.modelsDir, name))
       if (!modelFileExists(pkg)) {
-        const message = `model ${name}: weights file ${pkg.modelPath} is missing (install the package's source, or pull it: ppserve models pull ${name})`
+        const message = `model ${name}: weights file ${pkg.modelPath} is missing; ${howToGet(pkg)}`
         this.states.set(name, { name, state: 'missing', message })
         log.warn(message)
         return undefined
@@ -64,6 +72,11 @@ export class ModelRegistry {
     if (model) return model
     const state = this.states.get(name)
     throw new ModelNotReady(state?.message ?? `model ${name} is ${state?.state ?? 'not configured'}`)
+  }
+
+  /** Whether the model is loaded and ready. */
+  has(name: string): boolean {
+    return this.models.has(name)
   }
 
   list(): ModelState[] {

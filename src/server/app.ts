@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { NotFound, PayloadTooLarge } from '../engine/errors.js'
 import { errorResponse } from './error-response.js'
+import { classifyRoutes } from './routes/classify.js'
 import { healthRoutes } from './routes/health.js'
 import { ocrRoutes } from './routes/ocr.js'
 import type { Services } from './services.js'
@@ -17,7 +18,7 @@ export interface AppState {
 }
 
 export function createApp(services: Services, state: AppState = { shuttingDown: false }): Hono {
-  const { config, engine, registry, ocr } = services
+  const { config, engine, registry, ocr, classify } = services
   const app = new Hono()
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(async (c, next) => {
@@ -35,6 +36,7 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
   )
   app.route('/', healthRoutes(registry, () => state.shuttingDown))
   if (ocr) app.route('/', ocrRoutes(engine, ocr, config))
+  if (classify) app.route('/', classifyRoutes(engine, classify, config))
   app.notFound((c) => errorResponse(new NotFound(`no route ${c.req.method} ${c.req.path}`), c))
   app.onError((error, c) => errorResponse(error, c))
   return app

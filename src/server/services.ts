@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine.js'
 import { Tracer } from '../engine/tracer.js'
 import { ModelRegistry, type SessionFactory } from '../runtime/model-registry.js'
 import type { SessionOptions } from '../runtime/session.js'
+import { ClassificationService } from '../tasks/classification/classification-service.js'
 import { OcrService } from '../tasks/ocr/ocr-service.js'
 import { log } from '../util/log.js'
 import type { DecodeLimits } from '../vision/decode.js'
@@ -16,6 +17,7 @@ export interface Services {
   readonly engine: Engine
   readonly registry: ModelRegistry
   readonly ocr: OcrService | undefined
+  readonly classify: ClassificationService | undefined
   /** Rejects queued work, waits for running batches, releases the models. */
   stop(): Promise<void>
 }
@@ -41,13 +43,18 @@ export async function createServices(
   const engine = new Engine({ tracer, defaultDeadlineMs: config.limits.default_deadline_ms })
   const registry = new ModelRegistry(config.models.dir, sessionOptionsOf(config), options.sessionFactory)
   const ocrConfig = config.services.ocr
-  const ocr = ocrConfig.enabled ? await OcrService.create(engine, registry, ocrConfig, decodeLimitsOf(config)) : undefined
+  const classifyConfig = config.services.classify
+  const [ocr, classify] = await Promise.all([
+    ocrConfig.enabled ? OcrService.create(engine, registry, ocrConfig, decodeLimitsOf(config)) : undefined,
+    classifyConfig.enabled ? ClassificationService.create(engine, registry, classifyConfig, decodeLimitsOf(config)) : undefined,
+  ])
   if (config.tracer.enabled) tracer.start(config.tracer.interval_s, (line) => log.info(line))
   return {
     config,
     engine,
     registry,
     ocr,
+    classify,
     async stop() {
       await engine.stop()
       await registry.closeAll()

@@ -27,22 +27,27 @@ function expandToThreeChannels(data: Buffer, width: number, height: number, chan
   return out
 }
 
+/** Explains a failed decode: the header's dimensions when the pixel limit was hit. */
+async function decodeFailure(bytes: Uint8Array, limits: DecodeLimits, error: unknown): Promise<InvalidInput> {
+  let metadata: Metadata | undefined
+  try {
+    // Reading the header decodes no pixels, so it needs no limit.
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata()
+  } catch {
+    // Not even a readable header: the decoder's own message below says why.
+  }
+  const { width = 0, height = 0, format } = metadata ?? {}
+  if (width * height > limits.maxPixels) {
+    return new InvalidInput(`image is ${width}×${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels`)
+  }
+  return new InvalidInput(`cannot decode ${format ?? 'image'}: ${(error as Error).message}`, { cause: error })
+}
+
 export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits, order: ChannelOrder = 'rgb'): Promise<Image> {
   if (bytes.byteLength === 0) throw new InvalidInput('image is empty (0 bytes)')
-  let metadata: Metadata
-  try {
-    // Reading the header decodes no pixels, so it needs no limit; we check the size ourselves to
-    // give the client the dimensions in the message.
-    metadata = await sharp(bytes, { limitInputPixels: false }).metadata()
-  } catch (error) {
-    throw new InvalidInput(`cannot decode image: ${(error as Error).message}`, { cause: error })
-  }
-  const { width = 0, height = 0, format } = metadata
-  if (width * height > limits.maxPixels) {
-    throw new InvalidInput(`image is ${width}×${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels`)
-  }
   let decoded: { data: Buffer; info: OutputInfo }
   try {
+    // sharp checks limitInputPixels from the header before decoding any pixel.
     decoded = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error', sequentialRead: true })
       .rotate() // applies EXIF orientation
       .removeAlpha()
@@ -50,7 +55,7 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits, order
       .raw()
       .toBuffer({ resolveWithObject: true })
   } catch (error) {
-    throw new InvalidInput(`cannot decode ${format ?? 'image'}: ${(error as Error).message}`, { cause: error })
+    throw await decodeFailure(bytes, limits, error)
   }
   const { info, data } = decoded
   if (Math.min(info.width, info.height) < limits.minSide) {

@@ -70,7 +70,7 @@ describe('scheduling outcomes over HTTP', () => {
     const body = (await ready.json()) as { ready: boolean; models: Array<{ name: string; state: string; message?: string }> }
     const rec = body.models.find((m) => m.name === 'ppocrv4_rec')!
     assert.equal(rec.state, 'missing')
-    assert.match(rec.message!, /models pull ppocrv4_rec/)
+    assert.match(rec.message!, /ppocrv4_rec\/model\.onnx is missing; its manifest names no source/)
     const response = await post(server.url, await smallJpeg())
     assert.equal(response.status, 503)
     const error = ((await response.json()) as { error: { code: string; message: string } }).error
