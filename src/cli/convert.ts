@@ -25,6 +25,9 @@ export const CONVERT_USAGE = `usage: ppserve convert --dirname DIR --out models/
                              missing parameters after VAR or unsupported post-processing are not read,
                              e.g. --fetch pool6.avg_pool.output.1.tmp_0 for mobilenet_v2 without fc7
   --input-shape NAME=D,D,..  declare input NAME with these dims (-1 = dynamic), e.g. x=-1,3,48,-1
+  --lrn-after VAR            insert a Caffe LRN (size 5, alpha 1e-4, beta 0.75, k 1) after the last op writing
+                             VAR and feed later readers from it (repeatable): for Caffe-converted models whose
+                             conversion dropped their LRN layers, like the mirrored BVLC GoogLeNet
   --opset N                  ONNX opset, ${MIN_OPSET}..${MAX_OPSET} (default ${DEFAULT_OPSET}; 14+ uses HardSwish, 17+ LayerNormalization)
   --random-weights           graph-only model: fill parameters with seeded random values shaped from the graph
   --seed N                   seed for --random-weights (default 1)
@@ -76,6 +79,7 @@ export async function convertCommand(args: string[]): Promise<void> {
       'fetch-alias': { type: 'string', multiple: true },
       fetch: { type: 'string', multiple: true },
       'input-shape': { type: 'string', multiple: true },
+      'lrn-after': { type: 'string', multiple: true },
       opset: { type: 'string' },
       'random-weights': { type: 'boolean' },
       seed: { type: 'string' },
@@ -96,6 +100,7 @@ export async function convertCommand(args: string[]): Promise<void> {
     fetchAliases: pairs(values['fetch-alias'], 'fetch-alias'),
     ...(values.fetch ? { fetch: values.fetch } : {}),
     inputShapes: shapes(values['input-shape']),
+    ...(values['lrn-after'] ? { lrnAfter: values['lrn-after'] } : {}),
     ...(opset !== undefined ? { opset } : {}),
     ...(seed !== undefined ? { seed } : {}),
     randomWeights: values['random-weights'] ?? false,

@@ -4,11 +4,13 @@
  */
 import { ServingError } from '../engine/errors.js'
 import { CONVERT_USAGE, convertCommand } from './convert.js'
+import { MODELS_USAGE, modelsCommand } from './models.js'
 import { SERVE_USAGE, serveCommand } from './serve.js'
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; usage: string; summary: string }> = {
   serve: { run: serveCommand, usage: SERVE_USAGE, summary: 'start the HTTP server (default config: config/serving.yml)' },
   convert: { run: convertCommand, usage: CONVERT_USAGE, summary: 'convert a Paddle inference model into an ONNX model package' },
+  models: { run: modelsCommand, usage: MODELS_USAGE, summary: 'list, pull (download or --mirror, verify, convert) and verify model packages' },
 }
 
 function printHelp(): void {

@@ -4,6 +4,7 @@
  * maps op by op. Nothing here touches the file system except through the ParamSource.
  */
 import { ConversionError, UnsupportedOpsError } from './errors.js'
+import { insertLrnAfter } from './insert-lrn.js'
 import { createMapContext } from './map-context.js'
 import { GraphBuilder } from './onnx/graph-builder.js'
 import { encodeModel, MAX_OPSET, MIN_OPSET } from './onnx/model-proto.js'
@@ -22,6 +23,8 @@ export interface ConvertOptions {
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>
   readonly opset?: number
   readonly graphName?: string
+  /** Insert a Caffe LRN after the last writer of each of these variables (insert-lrn.ts). */
+  readonly lrnAfter?: readonly string[]
 }
 
 export interface TensorInfo {
@@ -81,7 +84,8 @@ function feedDims(block: PaddleBlock, feeds: readonly string[], overrides: Conve
   )
 }
 
-export function convertProgram(program: PaddleProgram, params: ParamSource, options: ConvertOptions = {}): ConvertedModel {
+export function convertProgram(source: PaddleProgram, params: ParamSource, options: ConvertOptions = {}): ConvertedModel {
+  const program = insertLrnAfter(source, options.lrnAfter ?? [])
   const opset = options.opset ?? DEFAULT_OPSET
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new ConversionError(`opset ${opset} is not supported (${MIN_OPSET} to ${MAX_OPSET})`)

@@ -10,6 +10,7 @@ import { elementwiseAdd, elementwiseDiv, elementwiseMul, elementwiseSub } from '
 import { fillConstant } from './fill-constant.js'
 import { bilinearInterpV2, nearestInterpV2 } from './interpolate.js'
 import { layerNorm } from './layer-norm.js'
+import { lrn } from './lrn.js'
 import type { OpMapper } from './mapper.js'
 import { matmul, matmulV2, mul } from './matmul.js'
 import { assign, castOp, dropout } from './passthrough.js'
@@ -23,7 +24,7 @@ export const SUPPORTED_OPS = [
   'assign', 'batch_norm', 'bilinear_interp_v2', 'cast', 'concat', 'conv2d', 'conv2d_transpose',
   'depthwise_conv2d', 'dropout', 'elementwise_add', 'elementwise_div', 'elementwise_mul',
   'elementwise_sub', 'fill_constant', 'flatten_contiguous_range', 'hard_sigmoid', 'hard_swish',
-  'layer_norm', 'leaky_relu', 'matmul', 'matmul_v2', 'mul', 'nearest_interp_v2', 'pool2d', 'relu',
+  'layer_norm', 'leaky_relu', 'lrn', 'matmul', 'matmul_v2', 'mul', 'nearest_interp_v2', 'pool2d', 'relu',
   'reshape', 'reshape2', 'scale', 'shape', 'sigmoid', 'slice', 'softmax', 'split', 'squeeze2',
   'swish', 'transpose2', 'unsqueeze2',
 ] as const
@@ -55,6 +56,7 @@ export const OP_MAPPERS: { readonly [K in SupportedOp]: OpEntry } = {
   hard_swish: { map: hardSwish, onnx: 'HardSwish (opset ≥ 14) or HardSigmoid·Mul' },
   layer_norm: { map: layerNorm, onnx: 'LayerNormalization (opset ≥ 17) or ReduceMean/Sub/Mul/Sqrt/Div' },
   leaky_relu: { map: leakyRelu, onnx: 'LeakyRelu' },
+  lrn: { map: lrn, onnx: 'LRN (alpha · n: Paddle does not divide alpha by n)' },
   matmul: { map: matmul, onnx: 'MatMul (+ Transpose, Mul for alpha)' },
   matmul_v2: { map: matmulV2, onnx: 'MatMul (+ Transpose)' },
   mul: { map: mul, onnx: 'Flatten + MatMul (+ Reshape)' },

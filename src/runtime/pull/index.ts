@@ -1,0 +1,10 @@
+/** Model pulling: `models pull | verify | list`, and the start-up pull serve runs. */
+export { ensureModelsPulled, type EnsureOptions, type EnsureResult, type EnsureStatus } from './ensure-models.js'
+export { ChecksumError, DownloadError, PullCancelled, PullError } from './errors.js'
+export { listModels, type ModelListing } from './list-models.js'
+export { MIRROR_ENV, mirrorFromEnv } from './mirror.js'
+export type { ProgressStream } from './progress-bar.js'
+export { PROVENANCE_FILE, readProvenance, type Provenance } from './provenance.js'
+export { isInstalled, pullModel, type PullOptions, type PullResult } from './pull-model.js'
+export { treeHash, sha256File } from './tree-hash.js'
+export { verifyModel, type VerifyCheck, type VerifyReport } from './verify-model.js'
