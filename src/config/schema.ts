@@ -107,6 +107,10 @@ export const ServingConfigSchema = z.strictObject({
   models: z
     .strictObject({
       dir: z.string().default('models'),
+      /** At start-up, pull configured packages whose weights are missing (`models pull`). */
+      auto_pull: z.boolean().default(true),
+      /** Folder to pull from instead of the network; PPSERVE_MIRROR overrides it. */
+      mirror: z.string().nullable().default(null),
     })
     .prefault({}),
   tracer: z

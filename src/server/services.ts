@@ -31,6 +31,15 @@ export function sessionOptionsOf(config: ServingConfig): SessionOptions {
   }
 }
 
+/** Every model package the enabled services load. */
+export function modelNamesOf(config: ServingConfig): string[] {
+  const names: string[] = []
+  const { ocr, classify } = config.services
+  if (ocr.enabled) names.push(ocr.models.det, ocr.models.cls, ocr.models.rec)
+  if (classify.enabled) names.push(classify.default_model, ...classify.models)
+  return [...new Set(names)]
+}
+
 export function decodeLimitsOf(config: ServingConfig): DecodeLimits {
   return { maxPixels: config.limits.max_image_pixels, minSide: config.limits.min_image_side }
 }

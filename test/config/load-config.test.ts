@@ -31,9 +31,11 @@ describe('serving config', () => {
     assert.equal(config.services.ocr.ops.rec.batch_size, 6)
   })
 
-  it('the shipped config/serving.yml documents exactly the defaults', async () => {
+  it('the shipped config/serving.yml documents exactly the defaults, plus the mirror', async () => {
     const { config } = await loadConfig(path.join(PROJECT_ROOT, 'config/serving.yml'), {})
-    assert.deepEqual(config, parseConfig({}, 'empty'))
+    // Except the offline mirror, which is this deployment's choice, not a default.
+    assert.equal(config.models.mirror, '../shared/assets')
+    assert.deepEqual(config, parseConfig({ models: { mirror: '../shared/assets' } }, 'empty'))
   })
 
   it('keeps an op’s other defaults when one of its keys is set', () => {
