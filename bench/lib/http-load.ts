@@ -1,6 +1,6 @@
 /**
  * Closed-loop HTTP load: `concurrency` workers pull from one shared job list and POST each image as
- * raw bytes to /ocr with fetch. Every non-200 is kept (status and body) rather than thrown, so one
+ * raw bytes to `route` (default /ocr) with fetch. Every non-200 is kept (status and body) rather than thrown, so one
  * bad answer does not hide the rest of the run.
  */
 import { performance } from 'node:perf_hooks'
@@ -19,7 +19,13 @@ export interface HttpLoadResult extends TimedRun {
 
 const MAX_FAILURES_KEPT = 5
 
-export async function runHttpLoad(label: string, url: string, jobs: readonly BenchImage[], concurrency: number): Promise<HttpLoadResult> {
+export async function runHttpLoad(
+  label: string,
+  url: string,
+  jobs: readonly BenchImage[],
+  concurrency: number,
+  route = '/ocr',
+): Promise<HttpLoadResult> {
   const latenciesMs: number[] = []
   const statuses: Record<string, number> = {}
   const failures: string[] = []
@@ -31,7 +37,7 @@ export async function runHttpLoad(label: string, url: string, jobs: readonly Ben
     while (next < jobs.length) {
       const image = jobs[next++]!
       const t0 = performance.now()
-      const response = await fetch(`${url}/ocr`, { method: 'POST', headers: { 'content-type': image.mime }, body: image.bytes })
+      const response = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': image.mime }, body: image.bytes })
       // Reading the whole body is part of the request: the latency ends with the last byte.
       const body = await response.text()
       latenciesMs.push(performance.now() - t0)
