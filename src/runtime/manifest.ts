@@ -69,8 +69,21 @@ const SourceSchema = z
         lrn_after: z.array(z.string().min(1)).optional(),
       })
       .optional(),
+    /** Edits to an ONNX source at pull time (ONNX sources; Paddle sources use `convert`). */
+    onnx: z
+      .strictObject({
+        /**
+         * The graph's outputs become these tensors, intermediate ones included (feature taps);
+         * nodes that none of them needs are dropped.
+         */
+        expose_outputs: z.array(z.string().min(1)).min(1).optional(),
+        /** Re-declare inputs with these dims (-1 = dynamic), e.g. a fixed [1, 3, 416, 416] as [-1, 3, 224, 224]. */
+        input_shape: z.record(z.string(), z.array(z.number().int().min(-1)).min(1)).optional(),
+      })
+      .optional(),
   })
   .refine((source) => source.url !== undefined || source.mirror_path !== undefined, 'a source needs a url or a mirror_path')
+  .refine((source) => source.onnx === undefined || source.format === 'onnx', 'source.onnx applies to ONNX sources only (Paddle sources use source.convert)')
 
 /** PaddleClas writes scales as `1.0/255.0` (and evals them); we accept a number or a plain fraction. */
 const ScaleSchema = z.union([
@@ -129,7 +142,43 @@ const TopkSchema = z.strictObject({
     class_id_map_file: z.string().min(1),
   }),
 })
-export const PostprocessOpSchema = TopkSchema
+
+/**
+ * PicoDet / GFL head decode + multiclass NMS (PaddleDetection's PicoHead post-process and
+ * multiclass_nms3), over the fetches `scores_s{stride}` and `boxes_s{stride}`. Labels come from a
+ * `files` entry (one name per line) or are listed inline.
+ */
+const PicoDetDecodeSchema = z.strictObject({
+  PicoDetDecode: z
+    .strictObject({
+      strides: z.array(z.number().int().positive()).min(1).default([8, 16, 32, 64]),
+      reg_max: z.number().int().min(1).default(7),
+      score_threshold: z.number().min(0).max(1).default(0.025),
+      nms_threshold: z.number().min(0).max(1).default(0.6),
+      nms_top_k: z.number().int().min(1).default(1000),
+      keep_top_k: z.number().int().min(1).default(100),
+      /** One NMS across classes, each box with its best class only (mainbody use of a COCO model). */
+      class_agnostic: z.boolean().default(false),
+      /** Key of the label list in `files`. */
+      label_list_file: z.string().min(1).optional(),
+      labels: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .refine((p) => (p.label_list_file === undefined) !== (p.labels === undefined), 'PicoDetDecode needs exactly one of label_list_file and labels'),
+})
+
+/**
+ * Pooling of 4-D feature taps `[N, C, H, W]` (fetches `features`, `features_1`, …) into vectors:
+ * average or generalised mean (GeM, exponent p) over `bands` horizontal strips, concatenated.
+ * 2-D taps are used as they are.
+ */
+const FeaturePoolSchema = z.strictObject({
+  FeaturePool: z.strictObject({
+    type: z.enum(['avg', 'gem']).default('gem'),
+    p: z.number().min(1).max(16).default(3),
+    bands: z.number().int().min(1).max(64).default(1),
+  }),
+})
+export const PostprocessOpSchema = z.union([TopkSchema, PicoDetDecodeSchema, FeaturePoolSchema])
 
 export const ManifestSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/),
@@ -153,3 +202,5 @@ export type PostprocessOp = z.infer<typeof PostprocessOpSchema>
 export type ModelSource = z.infer<typeof SourceSchema>
 export type PulledFile = z.infer<typeof PulledFileSchema>
 export type NormalizeImageParams = z.infer<typeof NormalizeImageSchema>['NormalizeImage']
+export type PicoDetDecodeParams = z.infer<typeof PicoDetDecodeSchema>['PicoDetDecode']
+export type FeaturePoolParams = z.infer<typeof FeaturePoolSchema>['FeaturePool']

@@ -12,6 +12,9 @@ function ortOptions(options: SessionOptions, providers: readonly string[]): ort.
     graphOptimizationLevel: options.graphOptimization,
     executionProviders: [...providers],
     executionMode: 'sequential',
+    // Errors only: some exported models (PicoDet-XS) declare their weights as graph inputs, and
+    // onnxruntime would warn about each of them at every start.
+    logSeverityLevel: 3,
     // Several sessions share two cores; spinning idle threads would steal them from each other.
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   }

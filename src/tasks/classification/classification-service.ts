@@ -28,7 +28,7 @@ interface Classifier {
 async function createClassifier(engine: Engine, model: Model, config: ClassifyServiceConfig): Promise<Classifier> {
   const { pkg } = model
   const where = `${pkg.dir}/manifest.yml`
-  const [topkOp] = pkg.manifest.postprocess
+  const topkOp = pkg.manifest.postprocess.find((op) => 'Topk' in op)
   if (!topkOp) throw new ConfigError(`${where}: a classifier needs a Topk postprocess`)
   const labels = parseClassIdMap(await readPackageFile(pkg, topkOp.Topk.class_id_map_file), pkg.files[topkOp.Topk.class_id_map_file]!)
   const preprocess = compilePreprocess(pkg.manifest.preprocess, where)
@@ -90,7 +90,7 @@ export class ClassificationService {
   }
 
   private defaultTopk(model: string): number {
-    return this.registry.has(model) ? (this.registry.get(model).pkg.manifest.postprocess[0]?.Topk.topk ?? 5) : 5
+    return this.registry.has(model) ? (this.registry.get(model).pkg.manifest.postprocess.find((op) => 'Topk' in op)?.Topk.topk ?? 5) : 5
   }
 
   private classifier(model: string): Classifier {

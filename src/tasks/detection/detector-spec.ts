@@ -1,0 +1,87 @@
+/**
+ * Reads what a detection op needs from a PicoDet model package, once, at load: the preprocess
+ * pipeline (proved by a dry run to produce the feed's fixed size), the PicoDetDecode settings,
+ * the labels, and the head fetches `scores_s{stride}` / `boxes_s{stride}` for every stride.
+ * Anything missing or inconsistent is a ConfigError naming the manifest.
+ */
+import { ConfigError } from '../../engine/errors.js'
+import type { PicoDetDecodeParams } from '../../runtime/manifest.js'
+import { MANIFEST_FILE, readPackageFile, type ModelPackage } from '../../runtime/model-package.js'
+import { createImage, type ChannelOrder, type Image } from '../../vision/image.js'
+import { compilePreprocess, type PreprocessedImage } from '../../vision/preprocess-pipeline.js'
+import { parseLabelList } from './label-list.js'
+import { boxesAlias, scoresAlias } from './picodet-heads.js'
+import type { InputSize } from './picodet-decode.js'
+import type { PicoDetParams } from './picodet-postprocess.js'
+
+export interface DetectorSpec {
+  readonly preprocess: (img: Image) => PreprocessedImage
+  /** The channel order the model expects; other images are swapped first. */
+  readonly channelOrder: ChannelOrder
+  /** The model's fixed input size. */
+  readonly input: InputSize
+  /** Most images per model call: the feed's batch dimension, Infinity when it is dynamic (-1). */
+  readonly maxBatch: number
+  readonly params: PicoDetParams
+  /** Class names by class id. */
+  readonly labels: readonly string[]
+}
+
+export function picoDetParams(decode: PicoDetDecodeParams): PicoDetParams {
+  return {
+    strides: decode.strides,
+    regMax: decode.reg_max,
+    scoreThreshold: decode.score_threshold,
+    nmsThreshold: decode.nms_threshold,
+    nmsTopK: decode.nms_top_k,
+    keepTopK: decode.keep_top_k,
+    classAgnostic: decode.class_agnostic,
+  }
+}
+
+async function labelsOf(pkg: ModelPackage, decode: PicoDetDecodeParams): Promise<string[]> {
+  if (decode.labels) return decode.labels
+  const key = decode.label_list_file!
+  return parseLabelList(await readPackageFile(pkg, key), pkg.files[key] ?? key)
+}
+
+/** The input size from the feed `image` `[N, 3, H, W]`, which must be fixed. */
+function inputOf(pkg: ModelPackage, where: string): { input: InputSize; maxBatch: number } {
+  const shape = pkg.feed('image').shape
+  const [batch = -1, channels, height = -1, width = -1] = shape
+  if (shape.length !== 4 || channels !== 3 || height <= 0 || width <= 0) {
+    throw new ConfigError(`${where}: the feed "image" must be [N, 3, H, W] with a fixed H and W, got [${shape.join(', ')}]`)
+  }
+  return { input: { width, height }, maxBatch: batch > 0 ? batch : Infinity }
+}
+
+/** Every head fetch exists, and its declared last dimension (when fixed) fits the labels and bins. */
+function checkHeads(pkg: ModelPackage, params: PicoDetParams, labels: readonly string[], where: string): void {
+  for (const stride of params.strides) {
+    const classes = pkg.fetch(scoresAlias(stride)).shape.at(-1) ?? -1
+    if (classes > 0 && classes !== labels.length) {
+      throw new ConfigError(`${where}: fetch ${scoresAlias(stride)} has ${classes} classes but ${labels.length} labels are given`)
+    }
+    const sides = pkg.fetch(boxesAlias(stride)).shape.at(-1) ?? -1
+    if (sides > 0 && sides !== 4 * (params.regMax + 1)) {
+      throw new ConfigError(`${where}: fetch ${boxesAlias(stride)} ends in ${sides}, reg_max ${params.regMax} needs 4 × ${params.regMax + 1} = ${4 * (params.regMax + 1)}`)
+    }
+  }
+}
+
+export async function loadDetectorSpec(pkg: ModelPackage): Promise<DetectorSpec> {
+  const where = `${pkg.dir}/${MANIFEST_FILE}`
+  const decodeOp = pkg.manifest.postprocess.find((op) => 'PicoDetDecode' in op)
+  if (!decodeOp) throw new ConfigError(`${where}: a detector needs a PicoDetDecode postprocess`)
+  const params = picoDetParams(decodeOp.PicoDetDecode)
+  const labels = await labelsOf(pkg, decodeOp.PicoDetDecode)
+  const { input, maxBatch } = inputOf(pkg, where)
+  checkHeads(pkg, params, labels, where)
+  const preprocess = compilePreprocess(pkg.manifest.preprocess, where)
+  // A dry run proves every image becomes the model's input size, so batches always stack.
+  const probe = preprocess(createImage(301, 203, 3, pkg.manifest.channel_order))
+  if (probe.width !== input.width || probe.height !== input.height) {
+    throw new ConfigError(`${where}: preprocess produces ${probe.width}×${probe.height}, the feed "image" needs ${input.width}×${input.height}`)
+  }
+  return { preprocess, channelOrder: pkg.manifest.channel_order, input, maxBatch, params, labels }
+}

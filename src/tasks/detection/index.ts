@@ -1,0 +1,10 @@
+/** Object detection (PicoDet heads → boxes) and PP-ShiTu mainbody selection. */
+export { createDetectOp, type DetectInput } from './detect-op.js'
+export { loadDetectorSpec, picoDetParams, type DetectorSpec } from './detector-spec.js'
+export { parseLabelList } from './label-list.js'
+export { DEFAULT_MAINBODY_OPTIONS, MainbodyDetector, selectMainbody, type MainbodyOptions } from './mainbody.js'
+export { multiclassNms, type MulticlassNmsParams, type ScoredBox } from './multiclass-nms.js'
+export { boxArea, boxIou, nms, type Box, type NmsOptions } from './nms.js'
+export { decodeLevel, decodeLevels, expectedBin, levelSize, type Candidate, type DecodeParams, type HeadLevel, type InputSize } from './picodet-decode.js'
+export { boxesAlias, headAliases, scoresAlias, splitHeads } from './picodet-heads.js'
+export { picoDetPostprocess, scaleBox, type Detection, type PicoDetParams } from './picodet-postprocess.js'
