@@ -1,0 +1,154 @@
+/**
+ * A gallery index stored in a folder (index/NAME/): vectors in, labelled neighbours out.
+ *
+ * Every change (add, remove) is one durable generation: the new state is built beside the old
+ * one (copy-on-write), written as a complete generation folder, made current by one atomic
+ * rename, and only then swapped in memory as a single reference. Searches read whichever state
+ * was current when they started, so they never see half of a change; changes run one at a time.
+ * One process should own the writes to a folder (writers are serialised within a process only).
+ */
+import { mkdir } from 'node:fs/promises'
+import { log } from '../util/log.js'
+import { IndexFileError, InvalidVectors } from './errors.js'
+import type { GalleryManifest } from './gallery-format.js'
+import { readSnapshot, writeSnapshotFiles } from './gallery-files.js'
+import type { GallerySnapshot } from './gallery-files.js'
+import { generationDir, readCurrent, removeOtherGenerations, switchCurrent, writeGeneration } from './generation-store.js'
+import { IdMap } from './id-map.js'
+import type { GalleryEntry, GalleryItem } from './id-map.js'
+import { checkRows } from './vector-rows.js'
+import { VectorIndex } from './vector-index.js'
+import type { VectorIndexSpec } from './vector-index.js'
+
+export interface GalleryOptions extends VectorIndexSpec {
+  /** Name of the feature extractor whose vectors the gallery holds (recorded in the manifest). */
+  readonly model: string
+}
+
+export interface GalleryHit extends GalleryEntry {
+  /** faiss's score: inner product for IP (higher is closer), squared distance for L2 (lower is closer). */
+  readonly score: number
+}
+
+/** Initial content for create(): vectors row-major, entries in the same order. */
+export interface GallerySeed {
+  readonly vectors: Float32Array
+  readonly entries: readonly GalleryEntry[]
+  readonly nextId: number
+}
+
+/** A reader may find an old generation deleted under it by a writer in another process; it retries. */
+const LOAD_ATTEMPTS = 3
+
+export class GalleryIndex {
+  private writes: Promise<unknown> = Promise.resolve()
+
+  private constructor(
+    readonly dir: string,
+    private state: GallerySnapshot,
+  ) {}
+
+  /** Creates a gallery in `dir` (refused when one exists) as generation 1, empty or seeded. */
+  static async create(dir: string, options: GalleryOptions, seed?: GallerySeed): Promise<GalleryIndex> {
+    if ((await readCurrent(dir)) !== null) throw new IndexFileError(`${dir} already holds a gallery index; open it, or delete the folder first`)
+    let index = VectorIndex.empty(options)
+    let idMap = IdMap.empty()
+    if (seed) {
+      const rows = checkRows(seed.vectors, options.dim, 'seed vectors')
+      if (rows !== seed.entries.length) throw new InvalidVectors(`seed has ${rows} vectors but ${seed.entries.length} entries`)
+      index = index.withAdded(seed.vectors)
+      idMap = new IdMap(seed.entries, seed.nextId)
+    }
+    await mkdir(dir, { recursive: true })
+    const snapshot = await commit(dir, 1, options.model, index, idMap)
+    return new GalleryIndex(dir, snapshot)
+  }
+
+  /** Opens the current generation of the gallery in `dir`, checking it (see gallery-files). */
+  static async open(dir: string): Promise<GalleryIndex> {
+    for (let attempt = 1; ; attempt++) {
+      const generation = await readCurrent(dir)
+      if (generation === null) {
+        throw new IndexFileError(`${dir} has no CURRENT file: it is not a gallery index, or its creation was interrupted (create it again)`)
+      }
+      try {
+        return new GalleryIndex(dir, await readSnapshot(generationDir(dir, generation), generation))
+      } catch (error) {
+        const vanished = (error as NodeJS.ErrnoException).code === 'ENOENT' && (await readCurrent(dir)) !== generation
+        if (!vanished || attempt === LOAD_ATTEMPTS) throw error
+      }
+    }
+  }
+
+  get manifest(): GalleryManifest {
+    return this.state.manifest
+  }
+
+  get size(): number {
+    return this.state.idMap.size
+  }
+
+  /** Entries in faiss position order. */
+  get entries(): readonly GalleryEntry[] {
+    return this.state.idMap.entries
+  }
+
+  /** The current state as one value (for a search worker, or to compare generations). */
+  snapshot(): GallerySnapshot {
+    return this.state
+  }
+
+  /** Nearest gallery entries for each query (queries row-major, n × dim), best first. */
+  async search(queries: Float32Array, k: number): Promise<GalleryHit[][]> {
+    const { index, idMap } = this.state // one state for the whole search
+    const results = await index.search(queries, k)
+    return results.map((hits) => hits.map(({ position, score }) => ({ ...idMap.entries[position]!, score })))
+  }
+
+  /** Adds vectors (row-major) with their items; resolves to their new ids once durable. */
+  add(vectors: Float32Array, items: readonly GalleryItem[]): Promise<number[]> {
+    return this.change((state) => {
+      const rows = checkRows(vectors, state.manifest.dim, 'vectors to add')
+      if (rows !== items.length) throw new InvalidVectors(`${rows} vectors but ${items.length} items`)
+      const { map, ids } = state.idMap.withAdded(items)
+      return { index: state.index.withAdded(vectors), idMap: map, result: ids }
+    })
+  }
+
+  /** Removes entries by id (an unknown id fails the whole call); resolves once durable. */
+  remove(ids: readonly number[]): Promise<number> {
+    return this.change((state) => {
+      const { map, positions } = state.idMap.withRemoved(ids)
+      return { index: state.index.withRemoved(positions), idMap: map, result: positions.length }
+    })
+  }
+
+  /** Runs changes one at a time: each builds on the state the previous one committed. */
+  private change<T>(build: (state: GallerySnapshot) => { index: VectorIndex; idMap: IdMap; result: T }): Promise<T> {
+    const run = async () => {
+      const { manifest } = this.state
+      const next = build(this.state)
+      this.state = await commit(this.dir, manifest.generation + 1, manifest.model, next.index, next.idMap)
+      return next.result
+    }
+    const done = this.writes.then(run, run)
+    this.writes = done.catch(() => undefined) // the caller gets the error; the queue goes on
+    return done
+  }
+}
+
+/** Writes generation `generation`, makes it current, then removes the others. */
+async function commit(dir: string, generation: number, model: string, index: VectorIndex, idMap: IdMap): Promise<GallerySnapshot> {
+  let manifest: GalleryManifest | undefined
+  await writeGeneration(dir, generation, async (genDir) => {
+    manifest = await writeSnapshotFiles(genDir, { generation, model, index, idMap })
+  })
+  await switchCurrent(dir, generation)
+  try {
+    await removeOtherGenerations(dir, generation)
+  } catch (error) {
+    // The change is committed; a leftover old folder only costs disk until the next change.
+    log.warn('gallery: could not remove old generations', { dir, error: (error as Error).message })
+  }
+  return { manifest: manifest!, index, idMap }
+}
