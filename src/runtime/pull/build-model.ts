@@ -1,7 +1,8 @@
 /**
  * Turns a fetched (and unpacked) source into ONNX bytes: Paddle programs are converted in memory
  * with the converter, honouring `source.convert` (fetch, input_shape, lrn_after) and the member
- * paths `model_file` / `params_file`; ONNX sources are read as they are. The result's input and
+ * paths `model_file` / `params_file`; ONNX sources are read as they are, or edited as
+ * `source.onnx` says (expose_outputs, input_shape). The result's input and
  * output names are then checked against the manifest's feeds and fetches.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
@@ -12,6 +13,7 @@ import { convertProgram } from '../../convert/convert-program.js'
 import { openModel } from '../../convert/paddle/model-files.js'
 import type { Manifest, ModelSource } from '../manifest.js'
 import { PullError } from './errors.js'
+import { editOnnx } from './onnx-edit.js'
 
 export interface BuiltModel {
   readonly bytes: Uint8Array
@@ -92,7 +94,7 @@ async function buildOnnx(name: string, source: ModelSource, root: string): Promi
     : source.model_file
       ? member(root, source.model_file, name)
       : single(root, foldersWith(root, (f) => f.endsWith('.onnx')).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.onnx')).map((f) => path.join(d, f))), '.onnx file', 'model_file', name)
-  const bytes = await readFile(file)
+  const bytes = source.onnx ? editOnnx(await readFile(file), source.onnx, `model ${name}`) : await readFile(file)
   let names: { inputs: readonly string[]; outputs: readonly string[] }
   try {
     names = await onnxIoNames(bytes)

@@ -1,0 +1,36 @@
+/**
+ * Builds a feature extractor's spec from its model package, checked once at load: the feed
+ * `image`, a preprocess list that turns any image into exactly the feed's size (so batches
+ * always stack), and the feature head from the fetches and FeaturePool.
+ */
+import { ConfigError } from '../../engine/errors.js'
+import { MANIFEST_FILE, type ModelPackage } from '../../runtime/model-package.js'
+import { createImage } from '../../vision/image.js'
+import { compilePreprocess } from '../../vision/preprocess-pipeline.js'
+import { createFeatureHead } from './feature-head.js'
+import type { FeatureExtractorSpec } from './feature-op.js'
+
+export interface FeatureExtractorInfo extends FeatureExtractorSpec {
+  /** Images must arrive in this channel order (decodeImage's `order`). */
+  readonly channelOrder: 'rgb' | 'bgr'
+  /** The model's input size. */
+  readonly width: number
+  readonly height: number
+}
+
+export function featureExtractorSpec(pkg: ModelPackage): FeatureExtractorInfo {
+  const where = `${pkg.dir}/${MANIFEST_FILE}`
+  const feed = pkg.feed('image')
+  const [, channels, height = -1, width = -1] = feed.shape
+  if (feed.shape.length !== 4 || channels !== 3 || height < 1 || width < 1) {
+    throw new ConfigError(`${where}: feed "image" must be [N, 3, H, W] with a fixed H and W, got [${feed.shape.join(', ')}]`)
+  }
+  const preprocess = compilePreprocess(pkg.manifest.preprocess, where)
+  // A dry run proves every image becomes the model's input size, so batches always stack.
+  const probe = preprocess(createImage(301, 203, 3, pkg.manifest.channel_order))
+  if (probe.width !== width || probe.height !== height) {
+    throw new ConfigError(`${where}: preprocess produces ${probe.width}×${probe.height}, the feed "image" needs ${width}×${height}`)
+  }
+  const head = createFeatureHead(pkg.manifest.fetches, pkg.manifest.postprocess, where)
+  return { preprocess, head, channelOrder: pkg.manifest.channel_order, width, height }
+}

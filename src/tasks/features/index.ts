@@ -1,0 +1,10 @@
+/** Feature extraction (PP-ShiTu's recognition features) and gallery whitening. */
+export { createFeatureOp, type FeatureExtractorSpec, type FeatureInput } from './feature-op.js'
+export { featureExtractorSpec, type FeatureExtractorInfo } from './feature-extractor.js'
+export { createFeatureHead, type FeatureHead, type FeatureTap } from './feature-head.js'
+export { bandRows, GEM_EPSILON, poolMap, pooledDim, type PoolSpec } from './feature-pool.js'
+export { concatNormalized, l2Normalize, l2NormalizeInPlace } from './l2-normalize.js'
+export { applyWhitening, fitWhitening, RANK_TOLERANCE, type Whitening, type WhiteningSegment } from './whitening.js'
+export { decodeWhitening, encodeWhitening } from './whitening-codec.js'
+export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js'
+export { DEFAULT_FEATURE_MODEL, DEFAULT_WHITENING_DIMS, MIN_WHITENING_GALLERY } from './feature-defaults.js'
