@@ -85,6 +85,48 @@ const ClassifyServiceSchema = z.strictObject({
   ops: opSettingsSchema({ batch_size: 8, batch_timeout_ms: 0, concurrency: 1, queue_size: 256 }),
 })
 
+const RecognizeServiceSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Mainbody detector package (PicoDetDecode postprocess). */
+  detector: z.string().default('picodet_xs_416_coco'),
+  /** Feature extractor package (fetch alias `features`). */
+  feature_model: z.string().default('mobilenet_v2_gem_features'),
+  /** Gallery index folders live in `indexes_dir/NAME`. */
+  indexes_dir: z.string().default('index'),
+  /** Gallery searched by POST /recognize unless a request names another. */
+  default_index: z.string().default('drink'),
+  /** At start-up, build the default index from this data file when it does not exist yet. */
+  build_missing: z
+    .strictObject({ data_file: z.string(), image_root: z.string() })
+    .nullable()
+    .default(null),
+  /** How new indexes are built (index build, gallery API on a new name). */
+  index: z
+    .strictObject({
+      method: z.enum(['Flat', 'HNSW', 'IVF']).default('Flat'),
+      metric: z.enum(['IP', 'L2']).default('IP'),
+      whiten: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** PaddleClas PP-ShiTu defaults (SPEC §3); each can be set per request. */
+  max_det_results: positiveInt.max(50).default(5),
+  det_threshold: z.number().min(0).max(1).default(0.2),
+  score_thres: z.number().min(0).max(1).default(0.5),
+  rec_nms_thresold: z.number().min(0).max(1).default(0.05),
+  gallery: z
+    .strictObject({
+      /** Bearer token for changes over HTTP; PPSERVE_GALLERY_TOKEN overrides. Without one, only loopback clients may change galleries. */
+      token: z.string().min(16, 'a gallery token must have at least 16 characters').nullable().default(null),
+    })
+    .prefault({}),
+  ops: z
+    .strictObject({
+      det: opSettingsSchema({ batch_size: 1, batch_timeout_ms: 0, concurrency: 1, queue_size: 64 }),
+      features: opSettingsSchema({ batch_size: 16, batch_timeout_ms: 0, concurrency: 1, queue_size: 1024 }),
+    })
+    .prefault({}),
+})
+
 export const ServingConfigSchema = z.strictObject({
   server: z
     .strictObject({
@@ -123,6 +165,7 @@ export const ServingConfigSchema = z.strictObject({
     .strictObject({
       ocr: OcrServiceSchema.prefault({}),
       classify: ClassifyServiceSchema.prefault({}),
+      recognize: RecognizeServiceSchema.prefault({}),
     })
     .prefault({}),
 })
@@ -132,3 +175,4 @@ export type OpSettingsConfig = z.infer<ReturnType<typeof opSettingsSchema>>
 export type RuntimeConfig = z.infer<typeof RuntimeSchema>
 export type OcrServiceConfig = z.infer<typeof OcrServiceSchema>
 export type ClassifyServiceConfig = z.infer<typeof ClassifyServiceSchema>
+export type RecognizeServiceConfig = z.infer<typeof RecognizeServiceSchema>

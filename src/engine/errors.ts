@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'invalid_option'
   | 'not_found'
+  | 'unauthorized'
+  | 'forbidden'
   | 'overloaded'
   | 'deadline_exceeded'
   | 'cancelled'
@@ -63,6 +65,22 @@ export class NotFound extends ServingError {
   override readonly name = 'NotFound'
   constructor(message: string) {
     super('not_found', message)
+  }
+}
+
+/** A protected operation came without credentials. */
+export class Unauthorized extends ServingError {
+  override readonly name = 'Unauthorized'
+  constructor(message: string) {
+    super('unauthorized', message)
+  }
+}
+
+/** The credentials, or the client's address, do not allow this operation. */
+export class Forbidden extends ServingError {
+  override readonly name = 'Forbidden'
+  constructor(message: string) {
+    super('forbidden', message)
   }
 }
 

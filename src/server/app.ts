@@ -8,8 +8,10 @@ import { requestId } from 'hono/request-id'
 import { NotFound, PayloadTooLarge } from '../engine/errors.js'
 import { errorResponse } from './error-response.js'
 import { classifyRoutes } from './routes/classify.js'
+import { galleryRoutes } from './routes/gallery.js'
 import { healthRoutes } from './routes/health.js'
 import { ocrRoutes } from './routes/ocr.js'
+import { recognizeRoutes } from './routes/recognize.js'
 import type { Services } from './services.js'
 
 export interface AppState {
@@ -18,7 +20,7 @@ export interface AppState {
 }
 
 export function createApp(services: Services, state: AppState = { shuttingDown: false }): Hono {
-  const { config, engine, registry, ocr, classify } = services
+  const { config, engine, registry, ocr, classify, recognize } = services
   const app = new Hono()
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(async (c, next) => {
@@ -37,6 +39,10 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
   app.route('/', healthRoutes(registry, () => state.shuttingDown))
   if (ocr) app.route('/', ocrRoutes(engine, ocr, config))
   if (classify) app.route('/', classifyRoutes(engine, classify, config))
+  if (recognize) {
+    app.route('/', recognizeRoutes(engine, recognize, config))
+    app.route('/', galleryRoutes(engine, recognize, config))
+  }
   app.notFound((c) => errorResponse(new NotFound(`no route ${c.req.method} ${c.req.path}`), c))
   app.onError((error, c) => errorResponse(error, c))
   return app

@@ -10,6 +10,8 @@ import { log } from '../util/log.js'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -39,6 +41,7 @@ export function errorResponse(error: unknown, c: Context): Response {
   if (status === 500) log.error(`${c.req.method} ${c.req.path} failed: ${error.message}`, { code: error.code })
   else log.debug(`${c.req.method} ${c.req.path} → ${status} ${error.code}: ${error.message}`)
   if (error instanceof Overloaded) c.header('Retry-After', String(error.retryAfterS))
+  if (error.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer')
   // The unread rest of an oversized body makes the connection unusable for a next request.
   if (error.code === 'payload_too_large') c.header('Connection', 'close')
   return c.json({ error: { code: error.code, message: error.message } }, status)

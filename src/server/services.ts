@@ -9,6 +9,7 @@ import { ModelRegistry, type SessionFactory } from '../runtime/model-registry.js
 import type { SessionOptions } from '../runtime/session.js'
 import { ClassificationService } from '../tasks/classification/classification-service.js'
 import { OcrService } from '../tasks/ocr/ocr-service.js'
+import { RecognitionService } from '../tasks/recognition/recognition-service.js'
 import { log } from '../util/log.js'
 import type { DecodeLimits } from '../vision/decode.js'
 
@@ -18,6 +19,7 @@ export interface Services {
   readonly registry: ModelRegistry
   readonly ocr: OcrService | undefined
   readonly classify: ClassificationService | undefined
+  readonly recognize: RecognitionService | undefined
   /** Rejects queued work, waits for running batches, releases the models. */
   stop(): Promise<void>
 }
@@ -37,6 +39,8 @@ export function modelNamesOf(config: ServingConfig): string[] {
   const { ocr, classify } = config.services
   if (ocr.enabled) names.push(ocr.models.det, ocr.models.cls, ocr.models.rec)
   if (classify.enabled) names.push(classify.default_model, ...classify.models)
+  const { recognize } = config.services
+  if (recognize.enabled) names.push(recognize.detector, recognize.feature_model)
   return [...new Set(names)]
 }
 
@@ -53,9 +57,12 @@ export async function createServices(
   const registry = new ModelRegistry(config.models.dir, sessionOptionsOf(config), options.sessionFactory)
   const ocrConfig = config.services.ocr
   const classifyConfig = config.services.classify
-  const [ocr, classify] = await Promise.all([
-    ocrConfig.enabled ? OcrService.create(engine, registry, ocrConfig, decodeLimitsOf(config)) : undefined,
-    classifyConfig.enabled ? ClassificationService.create(engine, registry, classifyConfig, decodeLimitsOf(config)) : undefined,
+  const recognizeConfig = config.services.recognize
+  const limits = decodeLimitsOf(config)
+  const [ocr, classify, recognize] = await Promise.all([
+    ocrConfig.enabled ? OcrService.create(engine, registry, ocrConfig, limits) : undefined,
+    classifyConfig.enabled ? ClassificationService.create(engine, registry, classifyConfig, limits) : undefined,
+    recognizeConfig.enabled ? RecognitionService.create(engine, registry, recognizeConfig, limits) : undefined,
   ])
   if (config.tracer.enabled) tracer.start(config.tracer.interval_s, (line) => log.info(line))
   return {
@@ -64,6 +71,7 @@ export async function createServices(
     registry,
     ocr,
     classify,
+    recognize,
     async stop() {
       await engine.stop()
       await registry.closeAll()

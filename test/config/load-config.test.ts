@@ -31,11 +31,17 @@ describe('serving config', () => {
     assert.equal(config.services.ocr.ops.rec.batch_size, 6)
   })
 
-  it('the shipped config/serving.yml documents exactly the defaults, plus the mirror', async () => {
+  it('the shipped config/serving.yml documents exactly the defaults, plus the mirror and its gallery', async () => {
     const { config } = await loadConfig(path.join(PROJECT_ROOT, 'config/serving.yml'), {})
-    // Except the offline mirror, which is this deployment's choice, not a default.
+    // Except the offline mirror, the gallery built from it, and the score threshold calibrated
+    // for this deployment's feature model: this deployment's choices.
     assert.equal(config.models.mirror, '../shared/assets')
-    assert.deepEqual(config, parseConfig({ models: { mirror: '../shared/assets' } }, 'empty'))
+    const deployment = {
+      models: { mirror: '../shared/assets' },
+      services: { recognize: { build_missing: config.services.recognize.build_missing, score_thres: 0.35 } },
+    }
+    assert.match(config.services.recognize.build_missing!.data_file, /drink_label_all\.txt$/)
+    assert.deepEqual(config, parseConfig(deployment, 'empty'))
   })
 
   it('keeps an op’s other defaults when one of its keys is set', () => {

@@ -40,8 +40,9 @@ export class MainbodyDetector {
     this.options = { ...DEFAULT_MAINBODY_OPTIONS, ...options }
   }
 
-  async detect(image: Image, ctx: RequestContext): Promise<Detection[]> {
+  /** The selected boxes for one image; `overrides` adjust the selection per request. */
+  async detect(image: Image, ctx: RequestContext, overrides: Partial<MainbodyOptions> = {}): Promise<Detection[]> {
     const detections = await this.op.run({ image }, ctx)
-    return selectMainbody(detections, image, this.options)
+    return selectMainbody(detections, image, { ...this.options, ...overrides })
   }
 }

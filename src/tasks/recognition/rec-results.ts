@@ -1,0 +1,45 @@
+/**
+ * PaddleClas predict_system's last steps: per box keep the top-1 gallery hit when its score
+ * reaches `score_thres`, then NMS over the kept boxes by score with IoU `rec_nms_thresold` in the
+ * +1-pixel convention (`nms_to_rec_results`). Output fields are PaddleClas's.
+ */
+import type { GalleryHit } from '../../retrieval/gallery-index.js'
+import type { Box } from '../detection/nms.js'
+import { nms } from '../detection/nms.js'
+
+export interface RecognizedObject {
+  bbox: [number, number, number, number]
+  rec_docs: string
+  rec_scores: number
+  /** The best `return_k` gallery hits for the box, when asked for. */
+  candidates?: Array<{ id: number; label: string; score: number }>
+}
+
+export interface SelectionOptions {
+  readonly scoreThres: number
+  readonly nmsThres: number
+  readonly returnK: number | undefined
+}
+
+export function selectRecognitions(boxes: readonly Box[], hits: readonly GalleryHit[][], options: SelectionOptions): RecognizedObject[] {
+  const kept = boxes
+    .map((box, i) => ({ box, hits: hits[i] ?? [] }))
+    .filter(({ hits }) => hits[0] !== undefined && hits[0].score >= options.scoreThres)
+  const order = nms(
+    kept.map((k) => k.box),
+    kept.map((k) => k.hits[0]!.score),
+    { iouThreshold: options.nmsThres, plusOne: true },
+  )
+  return order.map((i) => {
+    const { box, hits } = kept[i]!
+    const result: RecognizedObject = {
+      bbox: [Math.round(box[0]), Math.round(box[1]), Math.round(box[2]), Math.round(box[3])],
+      rec_docs: hits[0]!.label,
+      rec_scores: hits[0]!.score,
+    }
+    if (options.returnK !== undefined) {
+      result.candidates = hits.slice(0, options.returnK).map((hit) => ({ id: hit.id, label: hit.label, score: hit.score }))
+    }
+    return result
+  })
+}
