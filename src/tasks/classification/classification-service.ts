@@ -9,6 +9,7 @@ import type { Engine } from '../../engine/engine.js'
 import { ConfigError, ModelNotReady, NotFound } from '../../engine/errors.js'
 import type { OpHandle } from '../../engine/op.js'
 import type { RequestContext } from '../../engine/request-context.js'
+import { timeStage } from '../../engine/stage-timer.js'
 import type { Model } from '../../runtime/model.js'
 import { readPackageFile } from '../../runtime/model-package.js'
 import type { ModelRegistry } from '../../runtime/model-registry.js'
@@ -83,7 +84,7 @@ export class ClassificationService {
     const classifier = this.classifier(model)
     return Promise.all(
       images.map(async (bytes) => {
-        const image = await ctx.guard(decodeImage(bytes, this.limits, classifier.channelOrder))
+        const image = await timeStage(ctx, 'decode', 'prep', () => ctx.guard(decodeImage(bytes, this.limits, classifier.channelOrder)))
         return classifier.op.run({ image, topk: options.topk }, ctx)
       }),
     )

@@ -7,6 +7,7 @@ import type { Engine } from '../../engine/engine.js'
 import { ModelNotReady } from '../../engine/errors.js'
 import type { OpHandle } from '../../engine/op.js'
 import type { RequestContext } from '../../engine/request-context.js'
+import { timeStage } from '../../engine/stage-timer.js'
 import type { Model } from '../../runtime/model.js'
 import { normalizationOf, readPackageFile } from '../../runtime/model-package.js'
 import type { ModelRegistry } from '../../runtime/model-registry.js'
@@ -104,7 +105,7 @@ export class OcrService {
   }
 
   private async recognizeOne(ops: OcrOps, bytes: Uint8Array, options: OcrOptions, ctx: RequestContext): Promise<OcrLine[]> {
-    const image = await ctx.guard(decodeImage(bytes, this.limits, ops.channelOrder))
+    const image = await timeStage(ctx, 'decode', 'prep', () => ctx.guard(decodeImage(bytes, this.limits, ops.channelOrder)))
     if (!options.det) {
       const [text] = await this.readLines(ops, [image], options, ctx)
       return [{ text: text!.text, confidence: text!.confidence }]

@@ -11,6 +11,7 @@ import type { RecognizeServiceConfig } from '../../config/schema.js'
 import type { Engine } from '../../engine/engine.js'
 import { InvalidInput, ModelNotReady, NotFound } from '../../engine/errors.js'
 import type { RequestContext } from '../../engine/request-context.js'
+import { timeStage } from '../../engine/stage-timer.js'
 import { faissUnavailableReason } from '../../retrieval/faiss-loader.js'
 import { labelProblem } from '../../retrieval/data-file.js'
 import type { ModelRegistry } from '../../runtime/model-registry.js'
@@ -87,11 +88,11 @@ export class RecognitionService {
     const k = Math.max(1, options.returnK ?? 1)
     return Promise.all(
       images.map(async (bytes) => {
-        const image = await ctx.guard(decodeImage(bytes, this.limits, 'rgb'))
+        const image = await timeStage(ctx, 'decode', 'prep', () => ctx.guard(decodeImage(bytes, this.limits, 'rgb')))
         const boxes = (await detector.detect(image, ctx, { maxDetResults: options.maxDetResults, threshold: options.detThreshold })).map((d) => d.box)
         const crops = boxes.map((box) => cropBox(image, box))
         const vectors = await embedder.embed(crops, ctx)
-        const hits = await gallery.search(vectors, k)
+        const hits = await timeStage(ctx, 'search', 'midp', () => gallery.search(vectors, k))
         return selectRecognitions(boxes, hits, options)
       }),
     )
