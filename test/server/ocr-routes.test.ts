@@ -14,7 +14,7 @@ describe('POST /ocr input forms', { skip: needsSharedAssets }, () => {
   let word1: Buffer
   let word4: Buffer
   before(async () => {
-    server = await startTestServer({ services: { classify: { enabled: false } } })
+    server = await startTestServer({ services: { classify: { enabled: false }, recognize: { enabled: false } } })
     word1 = await readFile(asset('images/ocr/imgs_words/ch/word_1.jpg'))
     word4 = await readFile(asset('images/ocr/imgs_words/ch/word_4.jpg'))
   })
