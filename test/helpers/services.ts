@@ -12,6 +12,8 @@ export function testConfig(overrides: DeepPartial<ServingConfig> = {}): ServingC
   const raw = structuredClone(overrides) as Record<string, Record<string, unknown>>
   raw.models = { dir: path.join(PROJECT_ROOT, 'models'), ...raw.models }
   raw.server = { host: '127.0.0.1', port: 0, ...raw.server }
+  // Only OCR unless a test names another service: fewer model workers per test server.
+  raw.services = { classify: { enabled: false }, recognize: { enabled: false }, ...raw.services }
   return parseConfig(raw, 'test config')
 }
 
