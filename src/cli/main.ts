@@ -4,13 +4,27 @@
  */
 import { ServingError } from '../engine/errors.js'
 import { CONVERT_USAGE, convertCommand } from './convert.js'
+import { indexCommand, indexUsage } from './index-command.js'
 import { MODELS_USAGE, modelsCommand } from './models.js'
 import { SERVE_USAGE, serveCommand } from './serve.js'
 
-const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; usage: string; summary: string }> = {
+interface Command {
+  run: (args: string[]) => Promise<void>
+  /** Help text; a function gets the arguments after the command (for per-sub-command help). */
+  usage: string | ((args: string[]) => string)
+  summary: string
+}
+
+const COMMANDS: Record<string, Command> = {
   serve: { run: serveCommand, usage: SERVE_USAGE, summary: 'start the HTTP server (default config: config/serving.yml)' },
   convert: { run: convertCommand, usage: CONVERT_USAGE, summary: 'convert a Paddle inference model into an ONNX model package' },
   models: { run: modelsCommand, usage: MODELS_USAGE, summary: 'list, pull (download or --mirror, verify, convert) and verify model packages' },
+  index: {
+    run: indexCommand,
+    usage: indexUsage, // ppserve index build --help shows build's options
+
+    summary: 'build, append to, remove from, import and inspect gallery indexes for /recognize',
+  },
 }
 
 function printHelp(): void {
@@ -28,17 +42,20 @@ async function main(argv: string[]): Promise<void> {
     return
   }
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(command.usage + '\n')
+    process.stdout.write((typeof command.usage === 'function' ? command.usage(args) : command.usage) + '\n')
     return
   }
   await command.run(args)
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ServingError || (error as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    process.stderr.write(`ppserve: ${(error as Error).message}\n`)
-  } else {
-    process.stderr.write(`ppserve: ${(error as Error)?.stack ?? String(error)}\n`)
+  const code = (error as { code?: string })?.code ?? ''
+  if (code.startsWith('ERR_PARSE_ARGS_')) {
+    // A usage mistake, not a failure: exit 2 like the sub-commands that check their own usage.
+    process.stderr.write(`ppserve: ${(error as Error).message} (see --help)\n`)
+    process.exit(2)
   }
+  if (error instanceof ServingError) process.stderr.write(`ppserve: ${(error as Error).message}\n`)
+  else process.stderr.write(`ppserve: ${(error as Error)?.stack ?? String(error)}\n`)
   process.exit(1)
 })

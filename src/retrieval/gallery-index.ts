@@ -98,6 +98,11 @@ export class GalleryIndex {
     return this.state
   }
 
+  /** Whether another process has committed a newer generation than the one loaded here. */
+  async isStale(): Promise<boolean> {
+    return (await readCurrent(this.dir)) !== this.state.manifest.generation
+  }
+
   /** Nearest gallery entries for each query (queries row-major, n × dim), best first. */
   async search(queries: Float32Array, k: number): Promise<GalleryHit[][]> {
     const { index, idMap } = this.state // one state for the whole search
@@ -127,6 +132,14 @@ export class GalleryIndex {
   private change<T>(build: (state: GallerySnapshot) => { index: VectorIndex; idMap: IdMap; result: T }): Promise<T> {
     const run = async () => {
       const { manifest } = this.state
+      // Another process (the index CLI beside a server) may have committed since this copy was
+      // loaded; building on the stale copy would overwrite its generation.
+      const onDisk = await readCurrent(this.dir)
+      if (onDisk !== manifest.generation) {
+        throw new IndexFileError(
+          `${this.dir} was changed by another process (generation ${onDisk} on disk, ${manifest.generation} here); reopen it and retry`,
+        )
+      }
       const next = build(this.state)
       this.state = await commit(this.dir, manifest.generation + 1, manifest.model, next.index, next.idMap)
       return next.result

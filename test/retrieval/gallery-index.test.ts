@@ -166,3 +166,21 @@ function selectRows(vectors: Float32Array, rows: readonly number[]): Float32Arra
   rows.forEach((r, i) => out.set(row(vectors, r, DIM), i * DIM))
   return out
 }
+
+describe('two processes on one gallery folder', { skip: needsFaiss }, () => {
+  it('a copy that another writer has overtaken refuses to commit, and knows it is stale', async () => {
+    const dir = freshDir()
+    const first = await GalleryIndex.create(dir, { dim: DIM, metric: 'IP', method: 'Flat', model: 'test-model' })
+    const second = await GalleryIndex.open(dir)
+    await first.add(unitVectors(2, DIM, 21), items([0, 1]))
+    assert.equal(await second.isStale(), true)
+    await assert.rejects(second.add(unitVectors(1, DIM, 22), items([2])), (error: Error) => {
+      assert.ok(error instanceof IndexFileError)
+      assert.match(error.message, /changed by another process \(generation 2 on disk, 1 here\)/)
+      return true
+    })
+    const reopened = await GalleryIndex.open(dir)
+    assert.equal(await reopened.isStale(), false)
+    assert.equal(reopened.size, 2, 'the first writer’s generation is intact')
+  })
+})

@@ -18,6 +18,12 @@ import { applyWhitening, fitWhitening, type Whitening } from '../features/whiten
 const WHITENING_FILE = 'whitening.bin'
 const CURRENT_FILE = 'CURRENT'
 
+/** Gallery index names: folder names that cannot climb out of the indexes folder. */
+export const INDEX_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/
+
+/** Images added over HTTP are kept in this folder of the index, under names the server picks. */
+export const UPLOADS_DIR = 'uploads'
+
 export interface GalleryCreateOptions {
   readonly model: string
   readonly metric: Metric

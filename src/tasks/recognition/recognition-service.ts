@@ -23,13 +23,11 @@ import { createDetectOp } from '../detection/detect-op.js'
 import { loadDetectorSpec } from '../detection/detector-spec.js'
 import { MainbodyDetector } from '../detection/mainbody.js'
 import { Embedder } from './embedder.js'
-import { galleryExists, RecognitionGallery, type GalleryInfo } from './gallery.js'
+import { galleryExists, INDEX_NAME, RecognitionGallery, UPLOADS_DIR, type GalleryInfo } from './gallery.js'
 import { embedDataFile } from './gallery-builder.js'
 import { selectRecognitions, type RecognizedObject } from './rec-results.js'
 import { resolveRecognizeOptions, type RecognizeOptions } from './recognize-options.js'
 
-const INDEX_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/
-const UPLOADS = 'uploads'
 
 interface Pipeline {
   readonly detector: MainbodyDetector
@@ -107,7 +105,7 @@ export class RecognitionService {
     const image = await ctx.guard(decodeImage(bytes, this.limits, 'rgb'))
     const [vector] = await embedder.embed([image], ctx)
     // Keep the uploaded file with the index, under a name we choose (clients never name paths).
-    const relative = `${UPLOADS}/${randomUUID()}.img`
+    const relative = `${UPLOADS_DIR}/${randomUUID()}.img`
     const file = path.join(gallery.index.dir, relative)
     await mkdir(path.dirname(file), { recursive: true })
     await writeFile(file, bytes)
@@ -124,7 +122,7 @@ export class RecognitionService {
     const gallery = await this.gallery(indexName)
     const entry = gallery.index.entries.find((e) => e.id === id)
     await gallery.remove([id])
-    if (entry?.path.startsWith(`${UPLOADS}/`)) await rm(path.join(gallery.index.dir, entry.path), { force: true })
+    if (entry?.path.startsWith(`${UPLOADS_DIR}/`)) await rm(path.join(gallery.index.dir, entry.path), { force: true })
   }
 
   async removeLabel(indexName: string, label: string): Promise<number[]> {
@@ -150,7 +148,12 @@ export class RecognitionService {
       opening.catch(() => this.galleries.delete(name)) // a failed open may be retried later
       this.galleries.set(name, opening)
     }
-    return opening.then((gallery) => {
+    return opening.then(async (gallery) => {
+      // The index CLI may have changed the folder since it was opened: pick up its generation.
+      if (await gallery.index.isStale()) {
+        this.galleries.delete(name)
+        return this.gallery(name)
+      }
       if (this.pipeline && gallery.model !== this.pipeline.embedder.model) {
         throw new ModelNotReady(`gallery ${name} holds ${gallery.model} features but this server extracts ${this.pipeline.embedder.model}; rebuild the index or set services.recognize.feature_model`)
       }
