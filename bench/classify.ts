@@ -53,12 +53,12 @@ function config(batchSize: number) {
 /** The floor: the same preprocessed tensors through a plain in-thread session. */
 async function bareSession(images: readonly BenchImage[]): Promise<PhaseStats> {
   const pkg = await loadModelPackage(path.join(modelsDir, model))
-  const preprocess = compilePreprocess(pkg.manifest.preprocess, model)
+  const preprocess = compilePreprocess(pkg.manifest.preprocess, model, pkg.manifest.channel_order)
   const session = await ort.InferenceSession.create(pkg.modelPath, { intraOpNumThreads: THREADS, interOpNumThreads: 1 })
   const feed = pkg.feed('image').name
   const tensors = await Promise.all(
     images.map(async (image) => {
-      const out = preprocess(await decodeImage(image.bytes, { maxPixels: 4e7, minSide: 4 }, pkg.manifest.channel_order))
+      const out = preprocess(await decodeImage(image.bytes, { maxPixels: 4e7, minSide: 4 }))
       return new ort.Tensor('float32', out.chw, [1, 3, out.height, out.width])
     }),
   )

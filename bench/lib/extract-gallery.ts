@@ -10,7 +10,6 @@ import { createOrtSession } from '../../src/runtime/ort-session.js'
 import type { Tensor } from '../../src/runtime/tensor.js'
 import { createFeatureOp } from '../../src/tasks/features/feature-op.js'
 import { featureExtractorSpec, type FeatureExtractorInfo } from '../../src/tasks/features/feature-extractor.js'
-import { swapChannelOrder } from '../../src/vision/channel-order.js'
 import type { Image } from '../../src/vision/image.js'
 
 export interface GalleryFeatures {
@@ -41,7 +40,7 @@ export async function extractGallery(pkg: ModelPackage, images: readonly Image[]
   const ctx = new RequestContext({ deadlineMs: 2 ** 31 - 1 })
   try {
     for (let start = 0; start < images.length; start += options.batchSize) {
-      const input = { images: images.slice(start, start + options.batchSize).map((img) => swapChannelOrder(img, spec.channelOrder)) }
+      const input = { images: images.slice(start, start + options.batchSize) }
       const started = performance.now()
       const items = await op.preprocess(input, ctx)
       const outputs = await op.process(items)

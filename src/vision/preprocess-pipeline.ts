@@ -1,13 +1,16 @@
 /**
  * Compiles a manifest's PaddleClas-style preprocess list (ResizeImage, CropImage,
- * NormalizeImage, ToCHWImage) into one function image → CHW tensor, checked once at load: an
+ * NormalizeImage, ToCHWImage) into one function image → CHW tensor, checked once at load. Images
+ * may arrive in either channel order: they are put in the model's order after the geometric
+ * steps (on the small image, and numerically the same as swapping first), before normalising. An
  * unknown op fails to compile (typed registry), a pipeline that does not end in a normalised CHW
  * tensor, or crops larger than its resize, fails at start-up rather than per request.
  */
 import { ConfigError } from '../engine/errors.js'
 import type { PreprocessOp } from '../runtime/manifest.js'
+import { swapChannelOrder } from './channel-order.js'
 import { cropImage } from './crop.js'
-import type { Image } from './image.js'
+import { createImage, type ChannelOrder, type Image } from './image.js'
 import { normalizeToChw, type NormalizeSpec } from './normalize.js'
 import { resizeImage } from './resize.js'
 import { roundHalfEven } from './rounding.js'
@@ -51,7 +54,7 @@ function guaranteedSide(op: PreprocessOp): number | undefined {
   return size !== undefined ? Math.min(...widthHeight(size)) : short
 }
 
-export function compilePreprocess(ops: readonly PreprocessOp[], where: string): (img: Image) => PreprocessedImage {
+export function compilePreprocess(ops: readonly PreprocessOp[], where: string, channelOrder: ChannelOrder): (img: Image) => PreprocessedImage {
   const steps: ImageStep[] = []
   let normalization: NormalizeSpec | undefined
   let chw = false
@@ -78,7 +81,28 @@ export function compilePreprocess(ops: readonly PreprocessOp[], where: string): 
   if (!normalization || !chw) throw new ConfigError(`${where}: preprocess must end with NormalizeImage and ToCHWImage`)
   const spec = normalization
   return (input) => {
-    const img = steps.reduce((current, step) => step(current), input)
+    const img = swapChannelOrder(
+      steps.reduce((current, step) => step(current), input),
+      channelOrder,
+    )
     return { chw: normalizeToChw(img, spec), width: img.width, height: img.height }
   }
+}
+
+/**
+ * compilePreprocess for a model with a fixed input size: a dry run at load proves every image
+ * becomes exactly `width × height`, so items from any requests always stack into one batch.
+ */
+export function compileFixedSizePreprocess(
+  ops: readonly PreprocessOp[],
+  where: string,
+  channelOrder: ChannelOrder,
+  size: { readonly width: number; readonly height: number },
+): (img: Image) => PreprocessedImage {
+  const preprocess = compilePreprocess(ops, where, channelOrder)
+  const probe = preprocess(createImage(301, 203))
+  if (probe.width !== size.width || probe.height !== size.height) {
+    throw new ConfigError(`${where}: preprocess produces ${probe.width}×${probe.height}, the feed "image" needs ${size.width}×${size.height}`)
+  }
+  return preprocess
 }

@@ -23,7 +23,7 @@ describe('PaddleClas preprocessing (ResizeImage → CropImage → NormalizeImage
     const pixel = (x: number, y: number, c: number) => (x * 7 + y * 13 + c * 101 + ((x * y) % 17)) % 256
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < 3; c++) img.data[(y * W + x) * 3 + c] = pixel(x, y, c)
 
-    const out = compilePreprocess(RESNET50_VD, 'test')(img)
+    const out = compilePreprocess(RESNET50_VD, 'test', 'rgb')(img)
     assert.deepEqual([out.width, out.height, out.chw.length], [224, 224, 3 * 224 * 224])
     let worst = 0
     for (let c = 0; c < 3; c++) {
@@ -45,6 +45,7 @@ describe('PaddleClas preprocessing (ResizeImage → CropImage → NormalizeImage
     const out = compilePreprocess(
       [{ ResizeImage: { resize_short: 256, interpolation: 'bilinear' } }, { NormalizeImage: { scale: 1, mean: [0, 0, 0], std: [1, 1, 1], order: 'hwc' } }, { ToCHWImage: null }],
       'test',
+      'rgb',
     )(createImage(500, 375))
     // 500 × 256/375 = 341.33 → 341
     assert.deepEqual([out.width, out.height], [341, 256])
@@ -52,9 +53,9 @@ describe('PaddleClas preprocessing (ResizeImage → CropImage → NormalizeImage
 
   it('refuses at load a crop larger than the resize guarantees, and a pipeline without normalisation', () => {
     assert.throws(
-      () => compilePreprocess([{ ResizeImage: { resize_short: 200, interpolation: 'bilinear' } }, { CropImage: { size: 224 } }, ...RESNET50_VD.slice(2)], 'm.yml'),
+      () => compilePreprocess([{ ResizeImage: { resize_short: 200, interpolation: 'bilinear' } }, { CropImage: { size: 224 } }, ...RESNET50_VD.slice(2)], 'm.yml', 'rgb'),
       /m\.yml: preprocess\[1\]: CropImage 224×224 needs a ResizeImage/,
     )
-    assert.throws(() => compilePreprocess(RESNET50_VD.slice(0, 2), 'm.yml'), /must end with NormalizeImage and ToCHWImage/)
+    assert.throws(() => compilePreprocess(RESNET50_VD.slice(0, 2), 'm.yml', 'rgb'), /must end with NormalizeImage and ToCHWImage/)
   })
 })

@@ -4,6 +4,7 @@
  * uint32 version, uint64 LoD level count (+ per level a uint64 byte size and that many bytes),
  * uint32 tensor version, int32 TensorDesc size, TensorDesc protobuf, raw little-endian data.
  */
+import { elementCount } from '../../runtime/tensor.js'
 import { ConversionError } from '../errors.js'
 import { dtypeInfo, isPaddleDType, type PaddleDTypeCode } from './dtype.js'
 import { paddleType } from './proto-schema.js'
@@ -20,9 +21,6 @@ interface RawTensorDesc {
   dims?: number[]
 }
 
-export function elementCount(dims: readonly number[]): number {
-  return dims.reduce((product, d) => product * d, 1)
-}
 
 /** Reads one tensor starting at `offset`; returns it and the offset just past it. */
 export function readTensorAt(buffer: Uint8Array, offset: number, source: string): { tensor: RawTensor; next: number } {
@@ -62,3 +60,5 @@ export function readTensorAt(buffer: Uint8Array, offset: number, source: string)
   const data = buffer.subarray(at, at + bytes)
   return { tensor: { dtype: code, dims, data }, next: at + bytes }
 }
+
+export { elementCount }

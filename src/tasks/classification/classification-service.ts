@@ -14,15 +14,13 @@ import type { Model } from '../../runtime/model.js'
 import { readPackageFile } from '../../runtime/model-package.js'
 import type { ModelRegistry } from '../../runtime/model-registry.js'
 import { decodeImage, type DecodeLimits } from '../../vision/decode.js'
-import { createImage } from '../../vision/image.js'
-import { compilePreprocess } from '../../vision/preprocess-pipeline.js'
+import { compileFixedSizePreprocess } from '../../vision/preprocess-pipeline.js'
 import { parseClassIdMap } from './class-labels.js'
 import { resolveClassifyOptions, type ClassifyOptions } from './classify-options.js'
 import { createClassifyOp, type Classification, type ClassifyInput } from './classify-op.js'
 
 interface Classifier {
   readonly op: OpHandle<ClassifyInput, Classification>
-  readonly channelOrder: 'rgb' | 'bgr'
 }
 
 /** Builds the classifier op of one loaded model, checking its package once, at load. */
@@ -32,13 +30,8 @@ async function createClassifier(engine: Engine, model: Model, config: ClassifySe
   const topkOp = pkg.manifest.postprocess.find((op) => 'Topk' in op)
   if (!topkOp) throw new ConfigError(`${where}: a classifier needs a Topk postprocess`)
   const labels = parseClassIdMap(await readPackageFile(pkg, topkOp.Topk.class_id_map_file), pkg.files[topkOp.Topk.class_id_map_file]!)
-  const preprocess = compilePreprocess(pkg.manifest.preprocess, where)
-  const [, , height, width] = pkg.feed('image').shape
-  // A dry run proves every image becomes the model's input size, so batches always stack.
-  const probe = preprocess(createImage(301, 203, 3, pkg.manifest.channel_order))
-  if (probe.width !== width || probe.height !== height) {
-    throw new ConfigError(`${where}: preprocess produces ${probe.width}×${probe.height}, the feed "image" needs ${width}×${height}`)
-  }
+  const [, , height = -1, width = -1] = pkg.feed('image').shape
+  const preprocess = compileFixedSizePreprocess(pkg.manifest.preprocess, where, pkg.manifest.channel_order, { width, height })
   pkg.fetch('prediction')
   const op = createClassifyOp(`classify:${pkg.name}`, model, { preprocess, softmax: topkOp.Topk.softmax, labels })
   const settings = config.ops
@@ -49,7 +42,6 @@ async function createClassifier(engine: Engine, model: Model, config: ClassifySe
       concurrency: settings.concurrency,
       queueSize: settings.queue_size,
     }),
-    channelOrder: pkg.manifest.channel_order,
   }
 }
 
@@ -84,7 +76,7 @@ export class ClassificationService {
     const classifier = this.classifier(model)
     return Promise.all(
       images.map(async (bytes) => {
-        const image = await timeStage(ctx, 'decode', 'prep', () => ctx.guard(decodeImage(bytes, this.limits, classifier.channelOrder)))
+        const image = await timeStage(ctx, 'decode', 'prep', () => ctx.guard(decodeImage(bytes, this.limits)))
         return classifier.op.run({ image, topk: options.topk }, ctx)
       }),
     )

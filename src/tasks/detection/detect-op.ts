@@ -7,7 +7,6 @@
 import type { Op } from '../../engine/op.js'
 import type { Model } from '../../runtime/model.js'
 import { stackBatch } from '../../runtime/tensor.js'
-import { swapChannelOrder } from '../../vision/channel-order.js'
 import type { Image } from '../../vision/image.js'
 import type { PreprocessedImage } from '../../vision/preprocess-pipeline.js'
 import type { DetectorSpec } from './detector-spec.js'
@@ -23,7 +22,7 @@ export function createDetectOp(name: string, model: Model, spec: DetectorSpec): 
   const { width, height } = spec.input
   return {
     name,
-    preprocess: (input) => [spec.preprocess(swapChannelOrder(input.image, spec.channelOrder))],
+    preprocess: (input) => [spec.preprocess(input.image)],
     async process(batch) {
       const heads: HeadLevel[][] = []
       for (let start = 0; start < batch.length; start += spec.maxBatch) {

@@ -7,8 +7,8 @@
 import { ConfigError } from '../../engine/errors.js'
 import type { PicoDetDecodeParams } from '../../runtime/manifest.js'
 import { MANIFEST_FILE, readPackageFile, type ModelPackage } from '../../runtime/model-package.js'
-import { createImage, type ChannelOrder, type Image } from '../../vision/image.js'
-import { compilePreprocess, type PreprocessedImage } from '../../vision/preprocess-pipeline.js'
+import type { Image } from '../../vision/image.js'
+import { compileFixedSizePreprocess, type PreprocessedImage } from '../../vision/preprocess-pipeline.js'
 import { parseLabelList } from './label-list.js'
 import { boxesAlias, scoresAlias } from './picodet-heads.js'
 import type { InputSize } from './picodet-decode.js'
@@ -16,8 +16,6 @@ import type { PicoDetParams } from './picodet-postprocess.js'
 
 export interface DetectorSpec {
   readonly preprocess: (img: Image) => PreprocessedImage
-  /** The channel order the model expects; other images are swapped first. */
-  readonly channelOrder: ChannelOrder
   /** The model's fixed input size. */
   readonly input: InputSize
   /** Most images per model call: the feed's batch dimension, Infinity when it is dynamic (-1). */
@@ -77,11 +75,6 @@ export async function loadDetectorSpec(pkg: ModelPackage): Promise<DetectorSpec>
   const labels = await labelsOf(pkg, decodeOp.PicoDetDecode)
   const { input, maxBatch } = inputOf(pkg, where)
   checkHeads(pkg, params, labels, where)
-  const preprocess = compilePreprocess(pkg.manifest.preprocess, where)
-  // A dry run proves every image becomes the model's input size, so batches always stack.
-  const probe = preprocess(createImage(301, 203, 3, pkg.manifest.channel_order))
-  if (probe.width !== input.width || probe.height !== input.height) {
-    throw new ConfigError(`${where}: preprocess produces ${probe.width}×${probe.height}, the feed "image" needs ${input.width}×${input.height}`)
-  }
-  return { preprocess, channelOrder: pkg.manifest.channel_order, input, maxBatch, params, labels }
+  const preprocess = compileFixedSizePreprocess(pkg.manifest.preprocess, where, pkg.manifest.channel_order, input)
+  return { preprocess, input, maxBatch, params, labels }
 }

@@ -5,14 +5,11 @@
  */
 import { ConfigError } from '../../engine/errors.js'
 import { MANIFEST_FILE, type ModelPackage } from '../../runtime/model-package.js'
-import { createImage } from '../../vision/image.js'
-import { compilePreprocess } from '../../vision/preprocess-pipeline.js'
+import { compileFixedSizePreprocess } from '../../vision/preprocess-pipeline.js'
 import { createFeatureHead } from './feature-head.js'
 import type { FeatureExtractorSpec } from './feature-op.js'
 
 export interface FeatureExtractorInfo extends FeatureExtractorSpec {
-  /** Images must arrive in this channel order (decodeImage's `order`). */
-  readonly channelOrder: 'rgb' | 'bgr'
   /** The model's input size. */
   readonly width: number
   readonly height: number
@@ -25,12 +22,7 @@ export function featureExtractorSpec(pkg: ModelPackage): FeatureExtractorInfo {
   if (feed.shape.length !== 4 || channels !== 3 || height < 1 || width < 1) {
     throw new ConfigError(`${where}: feed "image" must be [N, 3, H, W] with a fixed H and W, got [${feed.shape.join(', ')}]`)
   }
-  const preprocess = compilePreprocess(pkg.manifest.preprocess, where)
-  // A dry run proves every image becomes the model's input size, so batches always stack.
-  const probe = preprocess(createImage(301, 203, 3, pkg.manifest.channel_order))
-  if (probe.width !== width || probe.height !== height) {
-    throw new ConfigError(`${where}: preprocess produces ${probe.width}×${probe.height}, the feed "image" needs ${width}×${height}`)
-  }
+  const preprocess = compileFixedSizePreprocess(pkg.manifest.preprocess, where, pkg.manifest.channel_order, { width, height })
   const head = createFeatureHead(pkg.manifest.fetches, pkg.manifest.postprocess, where)
-  return { preprocess, head, channelOrder: pkg.manifest.channel_order, width, height }
+  return { preprocess, head, width, height }
 }

@@ -1,13 +1,13 @@
 /**
  * Turns images into gallery-ready feature vectors: the feature extractor registered as an engine
- * op (so crops of concurrent requests batch together) plus the channel order its package wants.
+ * op, so crops of concurrent requests batch together (the preprocess puts them in the model's
+ * channel order).
  * Whitening is not here: it belongs to a gallery (fitted on its images), see gallery.ts.
  */
 import type { Engine } from '../../engine/engine.js'
 import type { OpHandle, OpSettings } from '../../engine/op.js'
 import type { RequestContext } from '../../engine/request-context.js'
 import type { Model } from '../../runtime/model.js'
-import { swapChannelOrder } from '../../vision/channel-order.js'
 import type { Image } from '../../vision/image.js'
 import { featureExtractorSpec } from '../features/feature-extractor.js'
 import { createFeatureOp, type FeatureInput } from '../features/feature-op.js'
@@ -19,18 +19,17 @@ export class Embedder {
     readonly dim: number,
     /** Per-tap lengths, the segments whitening is fitted on. */
     readonly segments: readonly number[],
-    private readonly channelOrder: 'rgb' | 'bgr',
     private readonly op: OpHandle<FeatureInput, Float32Array[]>,
   ) {}
 
   static create(engine: Engine, model: Model, settings: OpSettings): Embedder {
     const spec = featureExtractorSpec(model.pkg)
     const op = engine.register(createFeatureOp(`features:${model.name}`, model, spec), settings)
-    return new Embedder(model.name, spec.head.dim, spec.head.segments, spec.channelOrder, op)
+    return new Embedder(model.name, spec.head.dim, spec.head.segments, op)
   }
 
   /** One L2-normalised vector per image, in order. */
   embed(images: readonly Image[], ctx: RequestContext): Promise<Float32Array[]> {
-    return this.op.run({ images: images.map((image) => swapChannelOrder(image, this.channelOrder)) }, ctx)
+    return this.op.run({ images }, ctx)
   }
 }
