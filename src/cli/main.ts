@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The one command-line entry point: `ppserve <command> [options]`. Sub-commands live in their
  * own files; failures print one clear line (no stack for expected errors) and exit non-zero.
@@ -29,7 +30,7 @@ const COMMANDS: Record<string, Command> = {
 
 function printHelp(): void {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
-  process.stdout.write(`usage: ppserve <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nppserve <command> --help for a command's options\n`)
+  process.stdout.write(`usage: ppserve <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nnpx ppserve <command> --help for a command's options\n`)
 }
 
 async function main(argv: string[]): Promise<void> {
