@@ -6,8 +6,8 @@ import { performance } from 'node:perf_hooks'
 import { BatchQueue } from './batch-queue.js'
 import { callAsync } from './call-async.js'
 import { Cancelled, ConfigError } from './errors.js'
-import type { Op, OpHandle, OpSettings } from './op.js'
-import { validateOpSettings } from './op-settings.js'
+import type { ModelLimits, Op, OpHandle, OpSettings } from './op.js'
+import { capBatchSize, validateOpSettings } from './op-settings.js'
 import { OpRunner } from './op-runner.js'
 import { RequestContext, type RequestContextOptions } from './request-context.js'
 import { Tracer } from './tracer.js'
@@ -33,11 +33,19 @@ export class Engine {
     this.#defaultDeadlineMs = options.defaultDeadlineMs ?? 30_000
   }
 
-  register<In, Item, ItemOut, Out>(op: Op<In, Item, ItemOut, Out>, settings: OpSettings): OpHandle<In, Out> {
+  /**
+   * Puts `op` behind its own batch queue. `model` tells what the op's model accepts: a batch size
+   * above its `maxBatch` is capped (and logged). Each process() call's batch size is recorded in
+   * the tracer (`tracer.batchSizes(op.name)`).
+   */
+  register<In, Item, ItemOut, Out>(op: Op<In, Item, ItemOut, Out>, settings: OpSettings, model: ModelLimits = {}): OpHandle<In, Out> {
     if (this.#stopping !== undefined) throw new Cancelled(`cannot register op "${op.name}": server is shutting down`)
     if (this.#queues.has(op.name)) throw new ConfigError(`op "${op.name}" is registered twice`)
-    const valid = validateOpSettings(op.name, settings)
-    const queue = new BatchQueue<Item, ItemOut>(op.name, valid, (batch) => op.process(batch))
+    const valid = capBatchSize(op.name, validateOpSettings(op.name, settings), model)
+    const queue = new BatchQueue<Item, ItemOut>(op.name, valid, (batch) => {
+      this.tracer.recordBatch(op.name, batch.length)
+      return op.process(batch)
+    })
     this.#queues.set(op.name, queue)
     return new OpRunner(op, queue, this.tracer)
   }

@@ -1,6 +1,6 @@
 /** Public API of the scheduling engine. */
 export { Engine, type EngineOptions } from './engine.js'
-export type { Op, OpHandle, OpSettings, OpStats } from './op.js'
+export type { ModelLimits, Op, OpHandle, OpSettings, OpStats } from './op.js'
 export { RequestContext, type RequestContextOptions, type StageTiming } from './request-context.js'
 export {
   STAGES,

@@ -26,6 +26,14 @@ export interface OpSettings {
   queueSize: number
 }
 
+/** What the engine must know of an op's model to schedule it (Engine.register's third argument). */
+export interface ModelLimits {
+  /** The largest batch the model accepts (its fixed batch axis); undefined = any. */
+  readonly maxBatch?: number | undefined
+  /** The model's name, for the log line when the batch size is capped. */
+  readonly model?: string | undefined
+}
+
 export interface OpStats {
   /** Items waiting in the queue. */
   queued: number

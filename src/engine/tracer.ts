@@ -1,6 +1,7 @@
 /**
  * Aggregates per-op stage times and per-service request outcomes over a window, in the spirit of
  * Paddle Serving's profile: mean time per stage, the op's idle ratio, qps and latency percentiles.
+ * Also counts each op's batch sizes, cumulatively (a histogram, not windowed).
  */
 import { performance } from 'node:perf_hooks'
 import { LatencyWindow, type Percentiles } from './latency-window.js'
@@ -56,6 +57,8 @@ export class Tracer {
   readonly #now: () => number
   #ops = new Map<string, OpTotals>()
   #services = new Map<string, ServiceTotals>()
+  /** Per op, process() calls by batch size: counts, so memory is bounded by the batch size. */
+  readonly #batchSizes = new Map<string, Map<number, number>>()
   #windowStartedAt: number
   #timer: NodeJS.Timeout | undefined
 
@@ -73,6 +76,25 @@ export class Tracer {
     }
     totals.sums[stage] += ms
     totals.counts[stage]++
+  }
+
+  /** One process() call of `op` carrying `size` items. */
+  recordBatch(op: string, size: number): void {
+    let counts = this.#batchSizes.get(op)
+    if (counts === undefined) {
+      counts = new Map()
+      this.#batchSizes.set(op, counts)
+    }
+    counts.set(size, (counts.get(size) ?? 0) + 1)
+  }
+
+  /**
+   * How many process() calls of `op` carried each number of items, e.g. `{ 1: 8 }`. Cumulative
+   * since the tracer was made (snapshots do not reset it), as a histogram export wants.
+   */
+  batchSizes(op: string): Record<number, number> {
+    const counts = [...(this.#batchSizes.get(op) ?? [])].sort(([a], [b]) => a - b)
+    return Object.fromEntries(counts)
   }
 
   recordRequest(service: string, ok: boolean, ms: number): void {

@@ -1,10 +1,14 @@
 /**
- * A loaded model: a package plus a session, addressed by alias. Tensor names from the manifest
- * are checked against the session at load, so a wrong manifest fails start-up, not a request.
+ * A loaded model: a package plus a session, addressed by alias. The manifest is checked against
+ * the session's own tensors at load (names, element types, shapes: src/runtime/model-contract.ts),
+ * so a wrong manifest fails start-up, not a request.
  */
 import { InferenceError, ModelLoadError } from '../engine/errors.js'
+import { log } from '../util/log.js'
+import { contractMismatches, narrowShape } from './model-contract.js'
 import type { ModelPackage } from './model-package.js'
-import type { ModelSession } from './session.js'
+import type { TensorSpec } from './manifest.js'
+import type { ModelSession, TensorInfo } from './session.js'
 import type { Tensor } from './tensor.js'
 
 export class Model {
@@ -13,21 +17,51 @@ export class Model {
     private readonly session: ModelSession,
   ) {}
 
+  /**
+   * Checks the manifest against the session and wraps both. On a mismatch it throws a
+   * ModelLoadError naming the package and every tensor at fault, and closes the session, since
+   * the caller gets no Model to close it with.
+   */
   static attach(pkg: ModelPackage, session: ModelSession): Model {
-    const missingFeeds = pkg.manifest.feeds.filter((f) => !session.inputNames.includes(f.name))
-    const missingFetches = pkg.manifest.fetches.filter((f) => !session.outputNames.includes(f.name))
-    if (missingFeeds.length > 0 || missingFetches.length > 0) {
-      const parts = [
-        ...missingFeeds.map((f) => `feed "${f.name}" (alias ${f.alias}) is not an input; inputs: ${session.inputNames.join(', ')}`),
-        ...missingFetches.map((f) => `fetch "${f.name}" (alias ${f.alias}) is not an output; outputs: ${session.outputNames.join(', ')}`),
-      ]
-      throw new ModelLoadError(`model ${pkg.name}: manifest does not match ${pkg.modelPath}: ${parts.join('; ')}`)
+    const mismatches = contractMismatches(pkg.manifest, session)
+    if (mismatches.length > 0) {
+      void Promise.resolve()
+        .then(() => session.close())
+        .catch((error: Error) => log.warn(`model ${pkg.name}: cannot close its session`, { reason: error.message }))
+      throw new ModelLoadError(
+        `model ${pkg.name} (${pkg.dir}/manifest.yml): manifest does not match ${pkg.modelPath}: ${mismatches.join('; ')}`,
+      )
     }
     return new Model(pkg, session)
   }
 
   get name(): string {
     return this.pkg.name
+  }
+
+  /** The model's own declaration of the feed with this alias (shape undefined when undeclared). */
+  declaredInput(alias: string): TensorInfo {
+    return this.#declared(this.pkg.feed(alias))
+  }
+
+  /** The feed's shape as manifest and model agree on it: a size fixed on either side is fixed. */
+  feedShape(alias: string): number[] {
+    const spec = this.pkg.feed(alias)
+    return narrowShape(spec.shape, this.#declared(spec).shape)
+  }
+
+  /**
+   * Most items one run() accepts: the fixed batch (first) axis of the feeds, the smallest if
+   * several are fixed; undefined when every feed's batch axis is dynamic.
+   */
+  get maxBatch(): number | undefined {
+    const fixed = this.pkg.manifest.feeds.map((spec) => narrowShape(spec.shape, this.#declared(spec).shape)[0] ?? -1).filter((size) => size > 0)
+    return fixed.length > 0 ? Math.min(...fixed) : undefined
+  }
+
+  #declared(spec: TensorSpec): TensorInfo {
+    // attach() checked that every feed is an input.
+    return this.session.inputs.find((input) => input.name === spec.name)!
   }
 
   /** Runs the model on feeds given by alias and returns every fetch by alias. */

@@ -2,7 +2,7 @@
 import ort from 'onnxruntime-node'
 import { InferenceError, ModelLoadError } from '../engine/errors.js'
 import { log } from '../util/log.js'
-import type { ModelSession, SessionOptions } from './session.js'
+import type { ModelSession, SessionOptions, TensorInfo } from './session.js'
 import type { Tensor } from './tensor.js'
 
 function ortOptions(options: SessionOptions, providers: readonly string[]): ort.InferenceSession.SessionOptions {
@@ -46,12 +46,15 @@ function toOrt(tensor: Tensor, type: string): ort.Tensor {
   }
 }
 
-function inputTypes(session: ort.InferenceSession): Map<string, string> {
-  const types = new Map<string, string>()
-  for (const meta of session.inputMetadata) {
-    if (meta.isTensor) types.set(meta.name, meta.type)
-  }
-  return types
+/**
+ * The graph's own declaration of a value. Symbolic dims (`p2o.DynamicDimension.0`) become -1.
+ * onnxruntime reports an undeclared shape (outputs of an edited graph) as [], like a scalar's;
+ * it is read as undeclared, since a manifest never declares a scalar.
+ */
+export function tensorInfoOf(meta: ort.InferenceSession.ValueMetadata): TensorInfo {
+  if (!meta.isTensor) return { name: meta.name, dtype: 'non-tensor', shape: undefined }
+  const shape = meta.shape.map((dim) => (typeof dim === 'number' && dim >= 0 ? dim : -1))
+  return { name: meta.name, dtype: meta.type, shape: shape.length > 0 ? shape : undefined }
 }
 
 function fromOrt(name: string, value: ort.Tensor): Tensor {
@@ -74,10 +77,11 @@ export async function createOrtSession(modelPath: string, options: SessionOption
   } catch (error) {
     throw new ModelLoadError(`cannot load ONNX model ${modelPath}: ${(error as Error).message}`, { cause: error })
   }
-  const types = inputTypes(session)
+  const inputs = session.inputMetadata.map(tensorInfoOf)
+  const types = new Map(inputs.map((input) => [input.name, input.dtype]))
   return {
-    inputNames: session.inputNames,
-    outputNames: session.outputNames,
+    inputs,
+    outputs: session.outputMetadata.map(tensorInfoOf),
     async run(feeds) {
       const ortFeeds: Record<string, ort.Tensor> = {}
       for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrt(tensor, types.get(name) ?? 'float32')

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { createOrtSession } from './ort-session.js'
 import type { SessionOptions } from './session.js'
 import type { Tensor } from './tensor.js'
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js'
+import type { WorkerReply, WorkerRequest, WorkerStartup } from './worker-protocol.js'
 import { transferList } from './worker-protocol.js'
 
 interface WorkerInit {
@@ -36,7 +36,8 @@ try {
     }
     port.postMessage(reply, transferList(outputs))
   })
-  port.postMessage({ ready: true, inputNames: session.inputNames, outputNames: session.outputNames })
+  const startup: WorkerStartup = { ready: true, inputs: session.inputs, outputs: session.outputs }
+  port.postMessage(startup)
 } catch (error) {
   port.postMessage({ ready: false, error: describe(error) })
 }

@@ -5,9 +5,18 @@
  */
 import type { Tensor } from './tensor.js'
 
+/** A graph input or output as the model itself declares it, for checking manifests against. */
+export interface TensorInfo {
+  readonly name: string
+  /** onnxruntime's element type name (`float32`, `int64`, `float16`, ...); `non-tensor` for sequences and maps. */
+  readonly dtype: string
+  /** -1 marks a dynamic (symbolic) dimension; undefined when the graph does not declare the shape. */
+  readonly shape: readonly number[] | undefined
+}
+
 export interface ModelSession {
-  readonly inputNames: readonly string[]
-  readonly outputNames: readonly string[]
+  readonly inputs: readonly TensorInfo[]
+  readonly outputs: readonly TensorInfo[]
   run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>
   close(): Promise<void>
 }

@@ -11,7 +11,11 @@ import type { ModelSession, SessionOptions } from './session.js'
 import type { Tensor } from './tensor.js'
 import { transferList, type WorkerReply, type WorkerRequest, type WorkerStartup } from './worker-protocol.js'
 
-const WORKER_URL = new URL('./session-worker-entry.mjs', import.meta.url)
+// Under tsx (sources) the worker needs a JavaScript entry that registers tsx first; compiled
+// (dist/) it starts the worker module itself.
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('./session-worker-entry.mjs', import.meta.url)
+  : new URL('./session-worker.js', import.meta.url)
 
 interface PendingCall {
   resolve: (outputs: Record<string, Tensor>) => void
@@ -88,7 +92,8 @@ export async function createWorkerPoolSession(
     worker.on('message', (reply: WorkerReply) => {
       const call = slot.current
       if (!call || call.id !== reply.id) return
-      if (reply.error) call.reject(new InferenceError(`model ${modelPath} failed: ${reply.error.message}`))
+      // The in-worker session's InferenceError already names the model; other errors do not.
+      if (reply.error) call.reject(new InferenceError(reply.error.name === 'InferenceError' ? reply.error.message : `model ${modelPath} failed: ${reply.error.message}`))
       else call.resolve(reply.outputs)
       release(slot)
     })
@@ -115,8 +120,8 @@ export async function createWorkerPoolSession(
   for (const s of started) idle.push(attach((s as PromiseFulfilledResult<{ worker: Worker }>).value.worker))
 
   return {
-    inputNames: first.inputNames,
-    outputNames: first.outputNames,
+    inputs: first.inputs,
+    outputs: first.outputs,
     run(feeds) {
       if (closed) return Promise.reject(new InferenceError(`session for ${modelPath} is closed`))
       return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
 /** Messages between the session pool (main thread) and its workers. */
+import type { TensorInfo } from './session.js'
 import type { Tensor } from './tensor.js'
 
 export interface WorkerRequest {
@@ -11,7 +12,7 @@ export type WorkerReply =
   | { id: number; error: { name: string; message: string }; outputs?: undefined }
 
 export type WorkerStartup =
-  | { ready: true; inputNames: string[]; outputNames: string[] }
+  | { ready: true; inputs: readonly TensorInfo[]; outputs: readonly TensorInfo[] }
   | { ready: false; error: { name: string; message: string } }
 
 /**

@@ -1,14 +1,23 @@
 /**
- * Deterministic stand-ins for the three PP-OCR models: same tensor names and output shapes, no
- * compute, an adjustable delay. They let server tests force queueing, overload and deadlines
- * without depending on machine speed.
+ * Deterministic stand-ins for the three PP-OCR models: same tensor declarations (as onnxruntime
+ * reports them for the npm models, so they pass the manifests' load-time check) and output
+ * shapes, no compute, an adjustable delay. They let server tests force queueing, overload and
+ * deadlines without depending on machine speed.
  */
 import path from 'node:path'
 import type { SessionFactory } from '../../src/runtime/model-registry.js'
 import type { ModelSession } from '../../src/runtime/session.js'
 import type { Tensor } from '../../src/runtime/tensor.js'
+import { float32 } from './tensor-info.js'
 
 const REC_CLASSES = 6625
+
+/** The npm models' own declarations (see models/ppocrv4_det|ppocr_mobile_v2_cls|ppocrv4_rec). */
+function declarationsFor(file: string): Pick<ModelSession, 'inputs' | 'outputs'> {
+  if (file.includes('det')) return { inputs: [float32('x', [-1, 3, -1, -1])], outputs: [float32('sigmoid_0.tmp_0', [-1, 1, -1, -1])] }
+  if (file.includes('cls')) return { inputs: [float32('x', [-1, 3, -1, -1])], outputs: [float32('softmax_0.tmp_0', [-1, 2])] }
+  return { inputs: [float32('x', [-1, 3, 48, -1])], outputs: [float32('softmax_11.tmp_0', [-1, -1, REC_CLASSES])] }
+}
 
 function outputFor(file: string, input: Tensor): [string, Tensor] {
   const [n = 1, , h = 1, w = 1] = input.dims
@@ -27,10 +36,8 @@ function outputFor(file: string, input: Tensor): [string, Tensor] {
 export function fakeOcrSessions(delay: { ms: number }): SessionFactory {
   return async (modelPath): Promise<ModelSession> => {
     const file = path.basename(modelPath)
-    const [outputName] = outputFor(file, { data: new Float32Array(1), dims: [1, 3, 8, 8] })
     return {
-      inputNames: ['x'],
-      outputNames: [outputName],
+      ...declarationsFor(file),
       async run(feeds) {
         await new Promise((resolve) => setTimeout(resolve, delay.ms))
         const [name, tensor] = outputFor(file, feeds.x!)

@@ -49,8 +49,19 @@ describe('worker pool session', () => {
     assert.ok(ticks > elapsed / 10, `${ticks} timer ticks in ${elapsed.toFixed(0)} ms`)
   })
 
-  it('turns a model error into an InferenceError and keeps serving', async () => {
-    await assert.rejects(pool.run({ x: { data: new Float32Array(6), dims: [1, 6] } }), { name: 'InferenceError' })
+  it("carries the model's own tensor declarations to the main thread (symbolic dims as -1)", () => {
+    assert.deepEqual(pool.inputs, [{ name: 'x', dtype: 'float32', shape: [-1, 3, -1, -1] }])
+    assert.deepEqual(pool.outputs, [{ name: 'softmax_0.tmp_0', dtype: 'float32', shape: [-1, 2] }])
+    assert.deepEqual(pool.inputs, local.inputs)
+    assert.deepEqual(pool.outputs, local.outputs)
+  })
+
+  it('turns a model error into an InferenceError naming the model once, and keeps serving', async () => {
+    await assert.rejects(pool.run({ x: { data: new Float32Array(6), dims: [1, 6] } }), (error: Error) => {
+      assert.equal(error.name, 'InferenceError')
+      assert.equal(error.message.split(`model ${CLS} failed`).length, 2, error.message)
+      return true
+    })
     const out = await pool.run(input(9))
     assert.deepEqual(out['softmax_0.tmp_0']!.dims, [2, 2])
   })

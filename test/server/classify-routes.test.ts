@@ -12,6 +12,7 @@ import { smallJpeg } from '../helpers/bad-images.js'
 import { textDirectionModelsDir } from '../helpers/classifier-package.js'
 import { startTestServer, type TestServer } from '../helpers/http-server.js'
 import { asset, needsSharedAssets } from '../helpers/shared-assets.js'
+import { float32 } from '../helpers/tensor-info.js'
 
 interface ClassifyBody {
   model: string
@@ -85,8 +86,8 @@ describe('classifier scheduling', () => {
     const dir = await textDirectionModelsDir()
     const batches: number[] = []
     const slow: SessionFactory = async () => ({
-      inputNames: ['x'],
-      outputNames: ['softmax_0.tmp_0'],
+      inputs: [float32('x', [-1, 3, -1, -1])],
+      outputs: [float32('softmax_0.tmp_0', [-1, 2])],
       async run(feeds) {
         const n = feeds.x!.dims[0]!
         batches.push(n)

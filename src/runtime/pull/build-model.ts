@@ -9,6 +9,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import ort from 'onnxruntime-node'
+import type { ModelTensors } from '../model-contract.js'
+import { tensorInfoOf } from '../ort-session.js'
 import { convertProgram } from '../../convert/convert-program.js'
 import { openModel } from '../../convert/paddle/model-files.js'
 import type { Manifest, ModelSource } from '../manifest.js'
@@ -78,14 +80,20 @@ async function buildPaddle(name: string, source: ModelSource, root: string): Pro
 }
 
 /** Input and output names of an ONNX model, as onnxruntime sees them. */
-export async function onnxIoNames(model: string | Uint8Array): Promise<{ inputs: readonly string[]; outputs: readonly string[] }> {
+/** The model's own input and output declarations (a throwaway session). */
+export async function onnxTensors(model: string | Uint8Array): Promise<ModelTensors> {
   const options = { logSeverityLevel: 3 as const, intraOpNumThreads: 1 }
   const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options)
   try {
-    return { inputs: [...session.inputNames], outputs: [...session.outputNames] }
+    return { inputs: session.inputMetadata.map(tensorInfoOf), outputs: session.outputMetadata.map(tensorInfoOf) }
   } finally {
     await session.release()
   }
+}
+
+export async function onnxIoNames(model: string | Uint8Array): Promise<{ inputs: readonly string[]; outputs: readonly string[] }> {
+  const { inputs, outputs } = await onnxTensors(model)
+  return { inputs: inputs.map((t) => t.name), outputs: outputs.map((t) => t.name) }
 }
 
 async function buildOnnx(name: string, source: ModelSource, root: string): Promise<BuiltModel> {

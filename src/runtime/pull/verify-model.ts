@@ -1,12 +1,13 @@
 /**
  * `models verify NAME`: is the installed package intact? The model file's sha256 against the
  * provenance written at pull time, each pulled file against its pinned sha256 (or the recorded
- * one), and the model loaded in onnxruntime with the manifest's feed and fetch names present.
+ * one), and the model loaded in onnxruntime and checked against the manifest's contract.
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { loadModelPackage } from '../model-package.js'
-import { onnxIoNames } from './build-model.js'
+import { contractMismatches, type ManifestTensors, type ModelTensors } from '../model-contract.js'
+import { onnxTensors } from './build-model.js'
 import { readProvenance, PROVENANCE_FILE, type Provenance } from './provenance.js'
 import { sha256File } from './tree-hash.js'
 
@@ -31,18 +32,20 @@ async function hashCheck(what: string, file: string, expected: string | undefine
     : { what, ok: false, detail: `sha256 ${actual}, ${against} says ${expected}` }
 }
 
-async function loadCheck(modelPath: string, feeds: readonly string[], fetches: readonly string[]): Promise<VerifyCheck> {
+/** The same contract the server checks at load (model-contract.ts). */
+async function loadCheck(modelPath: string, manifest: ManifestTensors): Promise<VerifyCheck> {
   const what = 'onnxruntime'
-  let names: { inputs: readonly string[]; outputs: readonly string[] }
+  let model: ModelTensors
   try {
-    names = await onnxIoNames(modelPath)
+    model = await onnxTensors(modelPath)
   } catch (error) {
     return { what, ok: false, detail: `does not load: ${(error as Error).message}` }
   }
-  const missing = [...feeds.filter((n) => !names.inputs.includes(n)).map((n) => `input ${n}`), ...fetches.filter((n) => !names.outputs.includes(n)).map((n) => `output ${n}`)]
-  return missing.length === 0
-    ? { what, ok: true, detail: `loads; inputs ${names.inputs.join(', ')}; outputs ${names.outputs.join(', ')}` }
-    : { what, ok: false, detail: `loads, but has no ${missing.join(', ')} (it has inputs ${names.inputs.join(', ')}; outputs ${names.outputs.join(', ')})` }
+  const mismatches = contractMismatches(manifest, model)
+  const names = `inputs ${model.inputs.map((t) => t.name).join(', ')}; outputs ${model.outputs.map((t) => t.name).join(', ')}`
+  return mismatches.length === 0
+    ? { what, ok: true, detail: `loads and matches the manifest; ${names}` }
+    : { what, ok: false, detail: `loads, but does not match the manifest: ${mismatches.join('; ')}` }
 }
 
 export async function verifyModel(name: string, options: { readonly modelsDir: string }): Promise<VerifyReport> {
@@ -55,7 +58,7 @@ export async function verifyModel(name: string, options: { readonly modelsDir: s
     checks.push({ what: PROVENANCE_FILE, ok: false, detail: (error as Error).message })
   }
   if (!existsSync(pkg.modelPath)) {
-    checks.push({ what: 'model', ok: false, detail: `${pkg.modelPath} is missing${pkg.manifest.source ? `; run ppserve models pull ${name}` : ''}` })
+    checks.push({ what: 'model', ok: false, detail: `${pkg.modelPath} is missing${pkg.manifest.source ? `; run npx ppserve models pull ${name}` : ''}` })
     return { name, ok: false, checks }
   }
   if (provenance) {
@@ -72,6 +75,6 @@ export async function verifyModel(name: string, options: { readonly modelsDir: s
     const recorded = provenance?.files[key]?.sha256
     checks.push(await hashCheck(`file ${key}`, pkg.files[key]!, ref.sha256 ?? recorded, ref.sha256 ? 'the manifest' : PROVENANCE_FILE))
   }
-  checks.push(await loadCheck(pkg.modelPath, pkg.manifest.feeds.map((f) => f.name), pkg.manifest.fetches.map((f) => f.name)))
+  checks.push(await loadCheck(pkg.modelPath, pkg.manifest))
   return { name, ok: checks.every((c) => c.ok), checks }
 }

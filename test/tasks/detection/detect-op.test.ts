@@ -17,6 +17,7 @@ import { createDetectOp, type DetectInput } from '../../../src/tasks/detection/d
 import { loadDetectorSpec } from '../../../src/tasks/detection/detector-spec.js'
 import type { Detection } from '../../../src/tasks/detection/picodet-postprocess.js'
 import { createImage, type ChannelOrder, type Image } from '../../../src/vision/image.js'
+import { float32 } from '../../helpers/tensor-info.js'
 import { bins, level } from './head-fixtures.js'
 
 const HOT = { cell: 6, scores: [0.3, 0.9], sides: [bins({ 1: 0.5, 2: 0.5 }), bins({ 0: 1 }), bins({ 0: 1, 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1 }), bins({ 0: 0.25, 2: 0.75 })] } as const
@@ -53,8 +54,9 @@ function fakePicoDet(calls: number[]): ModelSession {
     return { data: out, dims: [n, ...dims] }
   }
   return {
-    inputNames: ['x'],
-    outputNames: ['s8', 's16', 'b8', 'b16'],
+    // Dynamic batch: it stands in for the fixed-batch and the dynamic-batch manifests alike.
+    inputs: [float32('x', [-1, 3, 32, 32])],
+    outputs: [float32('s8', [-1, 16, 2]), float32('s16', [-1, 2, 2, 2]), float32('b8', [-1, 16, 32]), float32('b16', [-1, 2, 2, 32])],
     async run(feeds) {
       const x = feeds.x!
       const n = x.dims[0]!

@@ -18,6 +18,7 @@ import type { Tensor } from '../../../src/runtime/tensor.js'
 import { createFeatureOp } from '../../../src/tasks/features/feature-op.js'
 import { featureExtractorSpec } from '../../../src/tasks/features/feature-extractor.js'
 import { createImage, type Image } from '../../../src/vision/image.js'
+import { float32 } from '../../helpers/tensor-info.js'
 
 const MANIFEST = (size: number) => `name: fake_features
 model: model.onnx
@@ -38,8 +39,8 @@ postprocess:
 /** map = the red and green planes; vec = mean blue; records every batch size it ran. */
 function fakeSession(batches: number[]): ModelSession {
   return {
-    inputNames: ['pixels'],
-    outputNames: ['map', 'vec'],
+    inputs: [float32('pixels', [-1, 3, 8, 8])],
+    outputs: [float32('map', [-1, 2, 8, 8]), float32('vec', [-1, 1])],
     async run(feeds): Promise<Record<string, Tensor>> {
       const input = feeds.pixels!
       const n = input.dims[0]!
