@@ -6,6 +6,9 @@
  */
 import { z } from 'zod'
 
+/** The manifest's file name inside a package folder (`models/NAME/manifest.yml`). */
+export const MANIFEST_FILE = 'manifest.yml'
+
 export const DTYPES = ['float32', 'int32', 'int64', 'uint8'] as const
 export type DType = (typeof DTYPES)[number]
 
@@ -85,100 +88,14 @@ const SourceSchema = z
   .refine((source) => source.url !== undefined || source.mirror_path !== undefined, 'a source needs a url or a mirror_path')
   .refine((source) => source.onnx === undefined || source.format === 'onnx', 'source.onnx applies to ONNX sources only (Paddle sources use source.convert)')
 
-/** PaddleClas writes scales as `1.0/255.0` (and evals them); we accept a number or a plain fraction. */
-const ScaleSchema = z.union([
-  z.number().positive(),
-  z
-    .string()
-    .regex(/^\s*\d+(\.\d*)?\s*\/\s*\d+(\.\d*)?\s*$/, 'scale must be a number or a fraction like 1.0/255.0')
-    .transform((text) => {
-      const [numerator, denominator] = text.split('/').map(Number) as [number, number]
-      return numerator / denominator
-    }),
-])
-const Vec3Schema = z.tuple([z.number(), z.number(), z.number()])
-
-/** `value = (pixel * scale - mean[c]) / std[c]`, per channel in the package's channel order. */
-const NormalizeImageSchema = z.strictObject({
-  NormalizeImage: z.strictObject({
-    scale: ScaleSchema,
-    mean: Vec3Schema,
-    std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
-    order: z.enum(['hwc', 'chw']).default('hwc'),
-  }),
-})
-const ToCHWImageSchema = z.strictObject({ ToCHWImage: z.strictObject({}).nullish() })
-
-const InterpolationSchema = z.enum(['bilinear', 'nearest', 'bicubic']).default('bilinear')
-const SizeSchema = z.union([z.number().int().positive(), z.tuple([z.number().int().positive(), z.number().int().positive()])])
-
 /**
- * PaddleClas ResizeImage: `resize_short` scales the short side to it keeping the ratio (new side
- * `round(side * resize_short / short)`), `size` resizes to exactly `[w, h]` (or `n × n`).
+ * One entry of a `preprocess` / `postprocess` list, PaddleClas style: `- Name: {params}` (or
+ * `- ToCHWImage:` without any). Which names exist and what their parameters mean belongs to their
+ * owners (manifest-sections.ts): image ops to the runtime, `Topk` and the like to their task.
  */
-const ResizeImageSchema = z.strictObject({
-  ResizeImage: z
-    .strictObject({
-      resize_short: z.number().int().positive().optional(),
-      size: SizeSchema.optional(),
-      interpolation: InterpolationSchema,
-    })
-    .refine((r) => (r.resize_short === undefined) !== (r.size === undefined), 'ResizeImage needs exactly one of resize_short and size'),
-})
-
-/** PaddleClas CropImage: centre crop to `size` (`[w, h]` or `n × n`), start `(W - w) // 2`. */
-const CropImageSchema = z.strictObject({ CropImage: z.strictObject({ size: SizeSchema }) })
-
-/** Preprocessing ops in PaddleClas's YAML form (`- NormalizeImage: {...}`), applied in order. */
-export const PreprocessOpSchema = z.union([ResizeImageSchema, CropImageSchema, NormalizeImageSchema, ToCHWImageSchema])
-
-/** PaddleClas Topk: the k best classes, labelled from a `files` entry (`0 tench, Tinca tinca` lines). */
-const TopkSchema = z.strictObject({
-  Topk: z.strictObject({
-    topk: z.number().int().min(1).max(1000).default(5),
-    /** Apply softmax first: for models whose graph ends at the logits (Caffe-converted ones). */
-    softmax: z.boolean().default(false),
-    /** Key of the label file in `files`. */
-    class_id_map_file: z.string().min(1),
-  }),
-})
-
-/**
- * PicoDet / GFL head decode + multiclass NMS (PaddleDetection's PicoHead post-process and
- * multiclass_nms3), over the fetches `scores_s{stride}` and `boxes_s{stride}`. Labels come from a
- * `files` entry (one name per line) or are listed inline.
- */
-const PicoDetDecodeSchema = z.strictObject({
-  PicoDetDecode: z
-    .strictObject({
-      strides: z.array(z.number().int().positive()).min(1).default([8, 16, 32, 64]),
-      reg_max: z.number().int().min(1).default(7),
-      score_threshold: z.number().min(0).max(1).default(0.025),
-      nms_threshold: z.number().min(0).max(1).default(0.6),
-      nms_top_k: z.number().int().min(1).default(1000),
-      keep_top_k: z.number().int().min(1).default(100),
-      /** One NMS across classes, each box with its best class only (mainbody use of a COCO model). */
-      class_agnostic: z.boolean().default(false),
-      /** Key of the label list in `files`. */
-      label_list_file: z.string().min(1).optional(),
-      labels: z.array(z.string().min(1)).min(1).optional(),
-    })
-    .refine((p) => (p.label_list_file === undefined) !== (p.labels === undefined), 'PicoDetDecode needs exactly one of label_list_file and labels'),
-})
-
-/**
- * Pooling of 4-D feature taps `[N, C, H, W]` (fetches `features`, `features_1`, …) into vectors:
- * average or generalised mean (GeM, exponent p) over `bands` horizontal strips, concatenated.
- * 2-D taps are used as they are.
- */
-const FeaturePoolSchema = z.strictObject({
-  FeaturePool: z.strictObject({
-    type: z.enum(['avg', 'gem']).default('gem'),
-    p: z.number().min(1).max(16).default(3),
-    bands: z.number().int().min(1).max(64).default(1),
-  }),
-})
-export const PostprocessOpSchema = z.union([TopkSchema, PicoDetDecodeSchema, FeaturePoolSchema])
+const SectionEntrySchema = z
+  .record(z.string(), z.unknown())
+  .refine((entry) => Object.keys(entry).length === 1, 'each entry is one section: `- Name: {...}`')
 
 export const ManifestSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/),
@@ -191,16 +108,13 @@ export const ManifestSchema = z.strictObject({
   source: SourceSchema.optional(),
   /** Channel order the model was trained on; PaddleOCR models read images with OpenCV (BGR). */
   channel_order: z.enum(['rgb', 'bgr']).default('rgb'),
-  preprocess: z.array(PreprocessOpSchema).default([]),
-  postprocess: z.array(PostprocessOpSchema).default([]),
+  preprocess: z.array(SectionEntrySchema).default([]),
+  postprocess: z.array(SectionEntrySchema).default([]),
 })
 
 export type Manifest = z.infer<typeof ManifestSchema>
 export type TensorSpec = z.infer<typeof TensorSpecSchema>
-export type PreprocessOp = z.infer<typeof PreprocessOpSchema>
-export type PostprocessOp = z.infer<typeof PostprocessOpSchema>
 export type ModelSource = z.infer<typeof SourceSchema>
 export type PulledFile = z.infer<typeof PulledFileSchema>
-export type NormalizeImageParams = z.infer<typeof NormalizeImageSchema>['NormalizeImage']
-export type PicoDetDecodeParams = z.infer<typeof PicoDetDecodeSchema>['PicoDetDecode']
-export type FeaturePoolParams = z.infer<typeof FeaturePoolSchema>['FeaturePool']
+/** The generic image ops (ResizeImage, CropImage, NormalizeImage, ToCHWImage), parsed. */
+export type { ImageOp as PreprocessOp, NormalizeImageParams } from './image-sections.js'

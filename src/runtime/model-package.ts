@@ -1,18 +1,20 @@
 /**
  * A model package is a folder `models/NAME/` with a `manifest.yml`; the folder name is the
- * model's name. Loading goes read → parse → validate → resolve files, and fails with the file
- * and key at fault.
+ * model's name. Loading goes read → parse → validate (pre/postprocess sections included) →
+ * resolve files, and fails with the file and key at fault.
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { formatIssues } from '../config/load-config.js'
+import { formatIssues } from '../config/format-issues.js'
 import { ConfigError } from '../engine/errors.js'
 import { resolveFileRef } from './file-ref.js'
-import { ManifestSchema, type Manifest, type NormalizeImageParams, type TensorSpec } from './manifest.js'
+import { IMAGE_SECTION_TABLE } from './image-sections.js'
+import { MANIFEST_FILE, ManifestSchema, type Manifest, type NormalizeImageParams, type TensorSpec } from './manifest.js'
+import { checkSections, manifestFileOf, readSection, type ManifestSection } from './manifest-sections.js'
 
-export const MANIFEST_FILE = 'manifest.yml'
+export { MANIFEST_FILE }
 
 export interface ModelPackage {
   readonly name: string
@@ -35,7 +37,12 @@ function specByAlias(specs: readonly TensorSpec[], alias: string, kind: string, 
   return spec
 }
 
-export async function loadModelPackage(dir: string): Promise<ModelPackage> {
+/**
+ * Loads and validates a package. `sections` is every manifest section the server knows (the task
+ * registry's list): then an unknown section name fails the load. Without it only the runtime's
+ * own image ops are checked here, and task sections when their task reads them.
+ */
+export async function loadModelPackage(dir: string, sections?: readonly ManifestSection[]): Promise<ModelPackage> {
   const absolute = path.resolve(dir)
   const file = path.join(absolute, MANIFEST_FILE)
   let text: string
@@ -51,6 +58,7 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   if (manifest.name !== name) {
     throw new ConfigError(`${file}: name "${manifest.name}" does not match its folder name "${name}"`)
   }
+  checkSections(manifest, sections ?? [], file, sections !== undefined)
   const files: Record<string, string> = {}
   for (const [key, ref] of Object.entries(manifest.files)) files[key] = resolveFileRef(typeof ref === 'string' ? ref : ref.path, absolute)
   return {
@@ -81,8 +89,7 @@ export async function readPackageFile(pkg: ModelPackage, key: string): Promise<s
 
 /** The package's NormalizeImage parameters; a package used by a task that needs them must declare them. */
 export function normalizationOf(pkg: ModelPackage): NormalizeImageParams {
-  for (const op of pkg.manifest.preprocess) {
-    if ('NormalizeImage' in op) return op.NormalizeImage
-  }
-  throw new ConfigError(`model ${pkg.name}: ${pkg.dir}/${MANIFEST_FILE} has no NormalizeImage in preprocess`)
+  const params = readSection(pkg, IMAGE_SECTION_TABLE.NormalizeImage)
+  if (!params) throw new ConfigError(`model ${pkg.name}: ${manifestFileOf(pkg)} has no NormalizeImage in preprocess`)
+  return params
 }

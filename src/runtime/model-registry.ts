@@ -7,6 +7,7 @@ import path from 'node:path'
 import { ModelNotReady, ServingError } from '../engine/errors.js'
 import { log } from '../util/log.js'
 import { Model } from './model.js'
+import type { ManifestSection } from './manifest-sections.js'
 import { loadModelPackage, modelFileExists, type ModelPackage } from './model-package.js'
 import type { ModelSession, SessionOptions } from './session.js'
 import { createWorkerPoolSession } from './worker-pool-session.js'
@@ -25,8 +26,8 @@ export type SessionFactory = (modelPath: string, options: SessionOptions, instan
 function howToGet(pkg: ModelPackage): string {
   const source = pkg.manifest.source
   if (!source) return `its manifest names no source: put the ONNX file at ${pkg.modelPath}`
-  if (source.url) return `pull it: ppserve models pull ${pkg.name} (or with --mirror DIR offline)`
-  return `pull it from a mirror folder that holds ${source.mirror_path}: ppserve models pull ${pkg.name} --mirror DIR`
+  if (source.url) return `pull it: npx ppserve models pull ${pkg.name} (or with --mirror DIR offline)`
+  return `pull it from a mirror folder that holds ${source.mirror_path}: npx ppserve models pull ${pkg.name} --mirror DIR`
 }
 
 export class ModelRegistry {
@@ -37,6 +38,8 @@ export class ModelRegistry {
     private readonly modelsDir: string,
     private readonly sessionOptions: SessionOptions,
     private readonly createSession: SessionFactory = createWorkerPoolSession,
+    /** Every manifest section the running tasks own; a package naming another fails its load. */
+    private readonly sections?: readonly ManifestSection[],
   ) {}
 
   /** Loads one package with `instances` parallel sessions; records failure instead of throwing. */
@@ -46,7 +49,7 @@ export class ModelRegistry {
     this.states.set(name, { name, state: 'loading' })
     const started = performance.now()
     try {
-      const pkg = await loadModelPackage(path.join(this.modelsDir, name))
+      const pkg = await loadModelPackage(path.join(this.modelsDir, name), this.sections)
       if (!modelFileExists(pkg)) {
         const message = `model ${name}: weights file ${pkg.modelPath} is missing; ${howToGet(pkg)}`
         this.states.set(name, { name, state: 'missing', message })
@@ -67,16 +70,15 @@ export class ModelRegistry {
     }
   }
 
-  get(name: string): Model {
-    const model = this.models.get(name)
-    if (model) return model
-    const state = this.states.get(name)
-    throw new ModelNotReady(state?.message ?? `model ${name} is ${state?.state ?? 'not configured'}`)
-  }
-
-  /** Whether the model is loaded and ready. */
-  has(name: string): boolean {
-    return this.models.has(name)
+  /** Throws one ModelNotReady naming each of `names` that is not loaded, and why (`what` names the user). */
+  requireReady(names: readonly string[], what: string): void {
+    const problems = names
+      .filter((name) => !this.models.has(name))
+      .map((name) => {
+        const state = this.states.get(name)
+        return state?.message ?? `model ${name} is ${state?.state ?? 'not loaded'}`
+      })
+    if (problems.length > 0) throw new ModelNotReady(`${what} is not ready: ${problems.join('; ')}`)
   }
 
   list(): ModelState[] {

@@ -2,12 +2,14 @@
  * Compiles a manifest's PaddleClas-style preprocess list (ResizeImage, CropImage,
  * NormalizeImage, ToCHWImage) into one function image → CHW tensor, checked once at load. Images
  * may arrive in either channel order: they are put in the model's order after the geometric
- * steps (on the small image, and numerically the same as swapping first), before normalising. An
- * unknown op fails to compile (typed registry), a pipeline that does not end in a normalised CHW
- * tensor, or crops larger than its resize, fails at start-up rather than per request.
+ * steps (on the small image, and numerically the same as swapping first), before normalising.
+ * Each op compiles through a table typed by the runtime's list of image ops (a name without a
+ * compiler fails to compile); a name that is not an image op, a pipeline that does not end in a
+ * normalised CHW tensor, or a crop larger than its resize, fails at start-up, not per request.
  */
 import { ConfigError } from '../engine/errors.js'
-import type { PreprocessOp } from '../runtime/manifest.js'
+import { IMAGE_SECTION_NAMES, IMAGE_SECTION_TABLE, isImageSectionName, type ImageOpParams, type ImageSectionName } from '../runtime/image-sections.js'
+import { parseSectionValue, sectionName, type SectionEntry } from '../runtime/manifest-sections.js'
 import { swapChannelOrder } from './channel-order.js'
 import { cropImage } from './crop.js'
 import { createImage, type ChannelOrder, type Image } from './image.js'
@@ -22,14 +24,23 @@ export interface PreprocessedImage {
 }
 
 type ImageStep = (img: Image) => Image
-type OpName = PreprocessOp extends infer U ? (U extends Record<infer K, unknown> ? K : never) : never
-type ParamsOf<K extends OpName> = Extract<PreprocessOp, Record<K, unknown>>[K]
 
 type Size = number | readonly [number, number]
 const widthHeight = (size: Size): [number, number] => (typeof size === 'number' ? [size, size] : [size[0], size[1]])
 
+/** What the ops compiled so far have built. */
+interface Pipeline {
+  readonly steps: ImageStep[]
+  normalization?: NormalizeSpec
+  chw: boolean
+  /** The smallest image side the last resize guarantees, to refuse crops that could not fit. */
+  side?: number
+}
+
+type Compile<K extends ImageSectionName> = (params: ImageOpParams[K], pipeline: Pipeline, at: string) => void
+
 /** PaddleClas ResizeImage: `resize_short` keeps the ratio (Python round, half to even); `size` squashes. */
-function resizeStep(params: ParamsOf<'ResizeImage'>): ImageStep {
+function resizeStep(params: ImageOpParams['ResizeImage']): ImageStep {
   const { resize_short: short, size, interpolation } = params
   if (size !== undefined) {
     const [w, h] = widthHeight(size)
@@ -41,51 +52,54 @@ function resizeStep(params: ParamsOf<'ResizeImage'>): ImageStep {
   }
 }
 
-/** PaddleClas CropImage: centre crop, start `(W - w) // 2`. */
-function cropStep(params: ParamsOf<'CropImage'>): ImageStep {
-  const [w, h] = widthHeight(params.size)
-  return (img) => cropImage(img, Math.floor((img.width - w) / 2), Math.floor((img.height - h) / 2), w, h)
+const COMPILE: { readonly [K in ImageSectionName]: Compile<K> } = {
+  ResizeImage(params, pipeline) {
+    pipeline.steps.push(resizeStep(params))
+    pipeline.side = params.size !== undefined ? Math.min(...widthHeight(params.size)) : params.resize_short
+  },
+  /** PaddleClas CropImage: centre crop, start `(W - w) // 2`. */
+  CropImage(params, pipeline, at) {
+    const [w, h] = widthHeight(params.size)
+    if (pipeline.side === undefined || Math.max(w, h) > pipeline.side) {
+      throw new ConfigError(`${at}: CropImage ${w}×${h} needs a ResizeImage before it that makes both sides at least that large`)
+    }
+    pipeline.steps.push((img) => cropImage(img, Math.floor((img.width - w) / 2), Math.floor((img.height - h) / 2), w, h))
+  },
+  NormalizeImage(params, pipeline, at) {
+    if (params.order !== 'hwc') throw new ConfigError(`${at}: NormalizeImage order chw is not supported (use hwc + ToCHWImage)`)
+    pipeline.normalization = params
+  },
+  ToCHWImage(_params, pipeline) {
+    pipeline.chw = true
+  },
 }
 
-/** The smallest image side each resize guarantees, to refuse crops that could not fit. */
-function guaranteedSide(op: PreprocessOp): number | undefined {
-  if (!('ResizeImage' in op)) return undefined
-  const { resize_short: short, size } = op.ResizeImage
-  return size !== undefined ? Math.min(...widthHeight(size)) : short
+function compileOp<K extends ImageSectionName>(name: K, value: unknown, pipeline: Pipeline, at: string): void {
+  const compile: Compile<K> = COMPILE[name]
+  compile(parseSectionValue(IMAGE_SECTION_TABLE[name], value, at), pipeline, at)
 }
 
-export function compilePreprocess(ops: readonly PreprocessOp[], where: string, channelOrder: ChannelOrder): (img: Image) => PreprocessedImage {
-  const steps: ImageStep[] = []
-  let normalization: NormalizeSpec | undefined
-  let chw = false
-  let side: number | undefined
+/**
+ * `ops` are manifest entries (`{ ResizeImage: {...} }`), checked here against the image ops'
+ * schemas; `where` names the manifest in errors.
+ */
+export function compilePreprocess(ops: readonly SectionEntry[], where: string, channelOrder: ChannelOrder): (img: Image) => PreprocessedImage {
+  const pipeline: Pipeline = { steps: [], chw: false }
   for (const [i, op] of ops.entries()) {
     const at = `${where}: preprocess[${i}]`
-    if (normalization && !('ToCHWImage' in op)) throw new ConfigError(`${at}: only ToCHWImage may follow NormalizeImage`)
-    if ('ResizeImage' in op) {
-      steps.push(resizeStep(op.ResizeImage))
-      side = guaranteedSide(op)
-    } else if ('CropImage' in op) {
-      const [w, h] = widthHeight(op.CropImage.size)
-      if (side === undefined || Math.max(w, h) > side) {
-        throw new ConfigError(`${at}: CropImage ${w}×${h} needs a ResizeImage before it that makes both sides at least that large`)
-      }
-      steps.push(cropStep(op.CropImage))
-    } else if ('NormalizeImage' in op) {
-      if (op.NormalizeImage.order !== 'hwc') throw new ConfigError(`${at}: NormalizeImage order chw is not supported (use hwc + ToCHWImage)`)
-      normalization = op.NormalizeImage
-    } else {
-      chw = true
-    }
+    const name = sectionName(op)
+    if (!isImageSectionName(name)) throw new ConfigError(`${at}: ${name} is not an image preprocessing op (known: ${IMAGE_SECTION_NAMES.join(', ')})`)
+    if (pipeline.normalization && name !== 'ToCHWImage') throw new ConfigError(`${at}: only ToCHWImage may follow NormalizeImage`)
+    compileOp(name, op[name], pipeline, at)
   }
+  const { steps, normalization, chw } = pipeline
   if (!normalization || !chw) throw new ConfigError(`${where}: preprocess must end with NormalizeImage and ToCHWImage`)
-  const spec = normalization
   return (input) => {
     const img = swapChannelOrder(
       steps.reduce((current, step) => step(current), input),
       channelOrder,
     )
-    return { chw: normalizeToChw(img, spec), width: img.width, height: img.height }
+    return { chw: normalizeToChw(img, normalization), width: img.width, height: img.height }
   }
 }
 
@@ -94,7 +108,7 @@ export function compilePreprocess(ops: readonly PreprocessOp[], where: string, c
  * becomes exactly `width × height`, so items from any requests always stack into one batch.
  */
 export function compileFixedSizePreprocess(
-  ops: readonly PreprocessOp[],
+  ops: readonly SectionEntry[],
   where: string,
   channelOrder: ChannelOrder,
   size: { readonly width: number; readonly height: number },

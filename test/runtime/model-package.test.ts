@@ -5,8 +5,9 @@ import path from 'node:path'
 import { describe, it } from 'node:test'
 import { Model } from '../../src/runtime/model.js'
 import { loadModelPackage, modelFileExists, normalizationOf } from '../../src/runtime/model-package.js'
-import type { ModelSession } from '../../src/runtime/session.js'
+import type { ModelSession, TensorInfo } from '../../src/runtime/session.js'
 import { PROJECT_ROOT } from '../helpers/shared-assets.js'
+import { float32 } from '../helpers/tensor-info.js'
 
 async function packageWith(name: string, manifest: string): Promise<string> {
   const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'ppserve-pkg-')), name)
@@ -20,11 +21,12 @@ feeds: [{ name: inputs, alias: image, shape: [-1, 3, 224, 224] }]
 fetches: [{ name: save_infer_model/scale_0.tmp_1, alias: prediction, shape: [-1, 1000] }]
 ${extra}`
 
-function fakeSession(inputNames: string[], outputNames: string[]): ModelSession {
+/** Echoes its first input as every output. */
+function fakeSession(inputs: TensorInfo[], outputs: TensorInfo[]): ModelSession {
   return {
-    inputNames,
-    outputNames,
-    run: async (feeds) => Object.fromEntries(outputNames.map((name) => [name, { data: feeds[inputNames[0]!]!.data, dims: [1] }])),
+    inputs,
+    outputs,
+    run: async (feeds) => Object.fromEntries(outputs.map(({ name }) => [name, { data: feeds[inputs[0]!.name]!.data, dims: [1] }])),
     close: async () => {},
   }
 }
@@ -44,7 +46,7 @@ describe('model packages', () => {
     const pkg = await loadModelPackage(await packageWith('renamed', MINIMAL('renamed')))
     assert.equal(pkg.feed('image').name, 'inputs')
     assert.equal(pkg.fetch('prediction').name, 'save_infer_model/scale_0.tmp_1')
-    const model = Model.attach(pkg, fakeSession(['inputs'], ['save_infer_model/scale_0.tmp_1']))
+    const model = Model.attach(pkg, fakeSession([float32('inputs', [-1, 3, 224, 224])], [float32('save_infer_model/scale_0.tmp_1', [-1, 1000])]))
     const out = await model.run({ image: { data: new Float32Array([7]), dims: [1] } })
     assert.deepEqual([...out.prediction!.data], [7])
     assert.throws(() => pkg.feed('x'), /no feed with alias "x" \(it has: image\)/)
@@ -52,7 +54,7 @@ describe('model packages', () => {
 
   it('refuses at load a manifest whose tensor names the model does not have', async () => {
     const pkg = await loadModelPackage(await packageWith('wrong', MINIMAL('wrong')))
-    assert.throws(() => Model.attach(pkg, fakeSession(['x'], ['softmax_0.tmp_0'])), (error: Error) => {
+    assert.throws(() => Model.attach(pkg, fakeSession([float32('x', [-1, 3, 48, 192])], [float32('softmax_0.tmp_0', [-1, 2])])), (error: Error) => {
       assert.match(error.message, /feed "inputs" \(alias image\) is not an input; inputs: x/)
       assert.match(error.message, /fetch "save_infer_model\/scale_0.tmp_1" .* is not an output/)
       return true

@@ -58,4 +58,15 @@ describe('PaddleClas preprocessing (ResizeImage → CropImage → NormalizeImage
     )
     assert.throws(() => compilePreprocess(RESNET50_VD.slice(0, 2), 'm.yml', 'rgb'), /must end with NormalizeImage and ToCHWImage/)
   })
+
+  it('refuses at load an op that is not an image op, and bad parameters, naming index and key', () => {
+    assert.throws(
+      () => compilePreprocess([{ DetResizeForTest: { limit_side_len: 960 } }, ...RESNET50_VD.slice(2)], 'm.yml', 'rgb'),
+      /m\.yml: preprocess\[0\]: DetResizeForTest is not an image preprocessing op \(known: ResizeImage, CropImage, NormalizeImage, ToCHWImage\)/,
+    )
+    assert.throws(
+      () => compilePreprocess([{ ResizeImage: { resize_short: 256, size: 224 } }, ...RESNET50_VD.slice(2)], 'm.yml', 'rgb'),
+      /m\.yml: preprocess\[0\]\.ResizeImage: ResizeImage needs exactly one of resize_short and size/,
+    )
+  })
 })

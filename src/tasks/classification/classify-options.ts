@@ -1,17 +1,17 @@
 /** Per-request classification options. */
 import { z } from 'zod'
-import { integer, parseOptions } from '../option-schema.js'
+import { integer } from '../option-schema.js'
 
-const ClassifyOptionsSchema = z.strictObject({
+export const ClassifyOptionsSchema = z.strictObject({
+  /** Which configured classifier (the path of `/classify/{model}`); default `default_model`. */
+  model: z.string().min(1).max(128).optional(),
   /** How many classes to return, best first. */
   topk: integer().pipe(z.number().min(1).max(20)).optional(),
 })
 
-export interface ClassifyOptions {
-  readonly topk: number
-}
+export type ParsedClassifyOptions = z.output<typeof ClassifyOptionsSchema>
 
-export function resolveClassifyOptions(raw: Record<string, unknown>, defaultTopk: number): ClassifyOptions {
-  const options = parseOptions(ClassifyOptionsSchema, raw)
-  return { topk: options.topk ?? defaultTopk }
+export interface ClassifyOptions {
+  readonly model: string
+  readonly topk: number
 }

@@ -5,11 +5,13 @@
  * Anything missing or inconsistent is a ConfigError naming the manifest.
  */
 import { ConfigError } from '../../engine/errors.js'
-import type { PicoDetDecodeParams } from '../../runtime/manifest.js'
+import { requireSection } from '../../runtime/manifest-sections.js'
+import { fixedImageSize, geometryOfShape } from '../../runtime/image-geometry.js'
 import { MANIFEST_FILE, readPackageFile, type ModelPackage } from '../../runtime/model-package.js'
 import type { Image } from '../../vision/image.js'
 import { compileFixedSizePreprocess, type PreprocessedImage } from '../../vision/preprocess-pipeline.js'
 import { parseLabelList } from './label-list.js'
+import { PicoDetDecodeSection, type PicoDetDecodeParams } from './manifest-sections.js'
 import { boxesAlias, scoresAlias } from './picodet-heads.js'
 import type { InputSize } from './picodet-decode.js'
 import type { PicoDetParams } from './picodet-postprocess.js'
@@ -45,12 +47,9 @@ async function labelsOf(pkg: ModelPackage, decode: PicoDetDecodeParams): Promise
 
 /** The input size from the feed `image` `[N, 3, H, W]`, which must be fixed. */
 function inputOf(pkg: ModelPackage, where: string): { input: InputSize; maxBatch: number } {
-  const shape = pkg.feed('image').shape
-  const [batch = -1, channels, height = -1, width = -1] = shape
-  if (shape.length !== 4 || channels !== 3 || height <= 0 || width <= 0) {
-    throw new ConfigError(`${where}: the feed "image" must be [N, 3, H, W] with a fixed H and W, got [${shape.join(', ')}]`)
-  }
-  return { input: { width, height }, maxBatch: batch > 0 ? batch : Infinity }
+  const at = `${where}: feed "image"`
+  const geometry = geometryOfShape(pkg.feed('image').shape, at)
+  return { input: fixedImageSize(geometry, at), maxBatch: geometry.maxBatch ?? Infinity }
 }
 
 /** Every head fetch exists, and its declared last dimension (when fixed) fits the labels and bins. */
@@ -69,10 +68,9 @@ function checkHeads(pkg: ModelPackage, params: PicoDetParams, labels: readonly s
 
 export async function loadDetectorSpec(pkg: ModelPackage): Promise<DetectorSpec> {
   const where = `${pkg.dir}/${MANIFEST_FILE}`
-  const decodeOp = pkg.manifest.postprocess.find((op) => 'PicoDetDecode' in op)
-  if (!decodeOp) throw new ConfigError(`${where}: a detector needs a PicoDetDecode postprocess`)
-  const params = picoDetParams(decodeOp.PicoDetDecode)
-  const labels = await labelsOf(pkg, decodeOp.PicoDetDecode)
+  const decode = requireSection(pkg, PicoDetDecodeSection, 'a detector')
+  const params = picoDetParams(decode)
+  const labels = await labelsOf(pkg, decode)
   const { input, maxBatch } = inputOf(pkg, where)
   checkHeads(pkg, params, labels, where)
   const preprocess = compileFixedSizePreprocess(pkg.manifest.preprocess, where, pkg.manifest.channel_order, input)

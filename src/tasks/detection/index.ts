@@ -2,6 +2,7 @@
 export { createDetectOp, type DetectInput } from './detect-op.js'
 export { loadDetectorSpec, picoDetParams, type DetectorSpec } from './detector-spec.js'
 export { parseLabelList } from './label-list.js'
+export { detectionSections, PicoDetDecodeSection, type PicoDetDecodeParams } from './manifest-sections.js'
 export { DEFAULT_MAINBODY_OPTIONS, MainbodyDetector, selectMainbody, type MainbodyOptions } from './mainbody.js'
 export { multiclassNms, type MulticlassNmsParams, type ScoredBox } from './multiclass-nms.js'
 export { boxArea, boxIou, nms, type Box, type NmsOptions } from './nms.js'

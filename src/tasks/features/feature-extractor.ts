@@ -3,7 +3,7 @@
  * `image`, a preprocess list that turns any image into exactly the feed's size (so batches
  * always stack), and the feature head from the fetches and FeaturePool.
  */
-import { ConfigError } from '../../engine/errors.js'
+import { fixedImageSize, geometryOfShape } from '../../runtime/image-geometry.js'
 import { MANIFEST_FILE, type ModelPackage } from '../../runtime/model-package.js'
 import { compileFixedSizePreprocess } from '../../vision/preprocess-pipeline.js'
 import { createFeatureHead } from './feature-head.js'
@@ -17,11 +17,7 @@ export interface FeatureExtractorInfo extends FeatureExtractorSpec {
 
 export function featureExtractorSpec(pkg: ModelPackage): FeatureExtractorInfo {
   const where = `${pkg.dir}/${MANIFEST_FILE}`
-  const feed = pkg.feed('image')
-  const [, channels, height = -1, width = -1] = feed.shape
-  if (feed.shape.length !== 4 || channels !== 3 || height < 1 || width < 1) {
-    throw new ConfigError(`${where}: feed "image" must be [N, 3, H, W] with a fixed H and W, got [${feed.shape.join(', ')}]`)
-  }
+  const { width, height } = fixedImageSize(geometryOfShape(pkg.feed('image').shape, `${where}: feed "image"`), `${where}: feed "image"`)
   const preprocess = compileFixedSizePreprocess(pkg.manifest.preprocess, where, pkg.manifest.channel_order, { width, height })
   const head = createFeatureHead(pkg.manifest.fetches, pkg.manifest.postprocess, where)
   return { preprocess, head, width, height }

@@ -6,10 +6,12 @@
  * the result is normalised again. Everything is checked when the head is built, at load.
  */
 import { ConfigError, InferenceError } from '../../engine/errors.js'
-import type { FeaturePoolParams, PostprocessOp, TensorSpec } from '../../runtime/manifest.js'
+import type { TensorSpec } from '../../runtime/manifest.js'
+import { readSectionIn, sectionName, type SectionEntry } from '../../runtime/manifest-sections.js'
 import type { Tensor } from '../../runtime/tensor.js'
 import { poolMap, pooledDim, type PoolSpec } from './feature-pool.js'
 import { concatNormalized } from './l2-normalize.js'
+import { FeaturePoolSection, type FeaturePoolParams } from './manifest-sections.js'
 
 export interface FeatureTap {
   readonly alias: string
@@ -79,13 +81,16 @@ function tapVector(tap: FeatureTap, tensor: Tensor, item: number, count: number)
   return tap.pool ? poolMap(values, tap.channels, dims[2]!, dims[3]!, tap.pool) : values
 }
 
-/** Builds the head from a package's fetches and postprocess list; `where` names the manifest in errors. */
-export function createFeatureHead(fetches: readonly TensorSpec[], postprocess: readonly PostprocessOp[], where: string): FeatureHead {
-  const pools = postprocess.filter((op) => 'FeaturePool' in op)
-  const others = postprocess.filter((op) => !('FeaturePool' in op))
-  if (others.length > 0) throw new ConfigError(`${where}: a feature model's postprocess may hold only FeaturePool, not ${Object.keys(others[0]!).join(', ')}`)
-  if (pools.length > 1) throw new ConfigError(`${where}: at most one FeaturePool (it applies to every 4-D tap)`)
-  const pool = pools[0] ? toPoolSpec(pools[0].FeaturePool) : null
+/**
+ * Builds the head from a package's fetches and postprocess list (manifest entries); `where` names
+ * the manifest in errors.
+ */
+export function createFeatureHead(fetches: readonly TensorSpec[], postprocess: readonly SectionEntry[], where: string): FeatureHead {
+  const other = postprocess.map(sectionName).find((name) => name !== FeaturePoolSection.name)
+  if (other !== undefined) throw new ConfigError(`${where}: a feature model's postprocess may hold only FeaturePool, not ${other}`)
+  // One FeaturePool at most: it applies to every 4-D tap.
+  const params = readSectionIn(postprocess, FeaturePoolSection, where)
+  const pool = params ? toPoolSpec(params) : null
   const taps = tapSpecs(fetches, where).map((spec) => resolveTap(spec, pool, where))
   if (pool && taps.every((tap) => tap.pool === null)) throw new ConfigError(`${where}: FeaturePool is set but no feature tap is 4-D`)
   const segments = taps.map((tap) => tap.dim)

@@ -3,6 +3,7 @@ export { createFeatureOp, type FeatureExtractorSpec, type FeatureInput } from '.
 export { featureExtractorSpec, type FeatureExtractorInfo } from './feature-extractor.js'
 export { createFeatureHead, type FeatureHead, type FeatureTap } from './feature-head.js'
 export { bandRows, GEM_EPSILON, poolMap, pooledDim, type PoolSpec } from './feature-pool.js'
+export { FeaturePoolSection, featureSections, type FeaturePoolParams } from './manifest-sections.js'
 export { concatNormalized, l2Normalize, l2NormalizeInPlace } from './l2-normalize.js'
 export { applyWhitening, fitWhitening, RANK_TOLERANCE, type Whitening, type WhiteningSegment } from './whitening.js'
 export { decodeWhitening, encodeWhitening } from './whitening-codec.js'

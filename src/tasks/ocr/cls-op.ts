@@ -1,18 +1,17 @@
 /**
- * Text direction op (PaddleOCR TextClassifier): each crop → 3×48×192 (right-padded), the
- * classifier gives P(0°), P(180°); a crop classified 180° with score above `thresh` is turned.
+ * Text direction op (PaddleOCR TextClassifier): each crop → 3 × H × W (height H keeping the
+ * ratio, right-padded), the classifier scores one class per label of the package's
+ * ClsPostProcess; a crop whose best label is '180' with a score above `thresh` is turned.
  */
+import { InferenceError } from '../../engine/errors.js'
 import type { Op } from '../../engine/op.js'
 import type { Model } from '../../runtime/model.js'
 import { splitBatch, stackBatch } from '../../runtime/tensor.js'
 import type { Image } from '../../vision/image.js'
-import type { NormalizeSpec } from '../../vision/normalize.js'
 import { rotate180 } from '../../vision/rotate.js'
+import { TURNED_LABEL } from './manifest-sections.js'
+import type { ClsSpec } from './ocr-model-specs.js'
 import { normalizeTextLine, textLineWidth } from './text-line-resize.js'
-
-const HEIGHT = 48
-const WIDTH = 192
-const LABELS = [0, 180] as const
 
 export interface ClsInput {
   readonly crops: readonly Image[]
@@ -20,7 +19,8 @@ export interface ClsInput {
 }
 
 export interface Direction {
-  readonly angle: (typeof LABELS)[number]
+  /** The best-scoring label of the package's label_list ('0' or '180' for PP-OCR). */
+  readonly label: string
   readonly score: number
 }
 
@@ -30,23 +30,32 @@ export interface ClsOutput {
   readonly directions: Direction[]
 }
 
-export function createClsOp(model: Model, normalization: NormalizeSpec): Op<ClsInput, Float32Array, Direction, ClsOutput> {
+/** numpy argmax: the first of equal maxima wins. */
+function argmax(row: Float32Array): number {
+  let best = 0
+  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i
+  return best
+}
+
+export function createClsOp(model: Model, spec: ClsSpec): Op<ClsInput, Float32Array, Direction, ClsOutput> {
+  const { height, width, labels, normalization } = spec
   return {
     name: 'cls',
     preprocess(input) {
-      return input.crops.map((crop) => normalizeTextLine(crop, HEIGHT, textLineWidth(crop, HEIGHT, WIDTH), WIDTH, normalization))
+      return input.crops.map((crop) => normalizeTextLine(crop, height, textLineWidth(crop, height, width), width, normalization))
     },
     async process(batch) {
-      const { probs } = await model.run({ image: stackBatch(batch, [3, HEIGHT, WIDTH]) })
-      return splitBatch(probs!).map((p) => {
-        const best = p[1]! > p[0]! ? 1 : 0
-        return { angle: LABELS[best]!, score: p[best]! }
+      const { probs } = await model.run({ image: stackBatch(batch, [3, height, width]) })
+      return splitBatch(probs!).map((row) => {
+        if (row.length !== labels.length) throw new InferenceError(`model ${model.name} scored ${row.length} classes for ${labels.length} labels`)
+        const best = argmax(row)
+        return { label: labels[best]!, score: row[best]! }
       })
     },
     postprocess(input, directions) {
       const crops = input.crops.map((crop, i) => {
-        const { angle, score } = directions[i]!
-        return angle === 180 && score > input.thresh ? rotate180(crop) : crop
+        const { label, score } = directions[i]!
+        return label === TURNED_LABEL && score > input.thresh ? rotate180(crop) : crop
       })
       return { crops, directions }
     },

@@ -9,13 +9,13 @@ export interface RecognizedText {
 }
 
 /**
- * Classes as PaddleOCR builds them for a CTC head with `use_space_char`: blank, the dictionary
- * lines, then a space.
+ * Classes as PaddleOCR's CTCLabelDecode builds them: blank, the dictionary lines, then a space
+ * when `useSpaceChar` (PP-OCR's recognisers are trained with it).
  */
-export function ctcCharset(dictionaryText: string): string[] {
+export function ctcCharset(dictionaryText: string, useSpaceChar = true): string[] {
   const lines = dictionaryText.split('\n').map((line) => line.replace(/\r$/, ''))
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop() // trailing newline, not a character
-  return ['blank', ...lines, ' ']
+  return useSpaceChar ? ['blank', ...lines, ' '] : ['blank', ...lines]
 }
 
 /** `probs` holds `steps × classes` values of one sequence, row-major. */

@@ -1,12 +1,16 @@
-/** Per-request OCR options; unset ones take the service's configured defaults. */
+/**
+ * Per-request OCR options; unset ones take the service's configured value, then (det resize and
+ * DB thresholds) the det package's manifest.
+ */
 import { z } from 'zod'
-import type { OcrServiceConfig } from '../../config/schema.js'
+import type { OcrConfig } from './ocr-config.js'
 import { InvalidOption } from '../../engine/errors.js'
 import { flag, integer, numeric, parseOptions } from '../option-schema.js'
 import type { DbParams } from './db-postprocess.js'
 import type { LimitType } from './det-resize.js'
+import type { DetDefaults } from './ocr-model-specs.js'
 
-const OcrOptionsSchema = z.strictObject({
+export const OcrOptionsSchema = z.strictObject({
   /** Detect text regions; off = each image is one text line (rec-only, like PaddleOCR's ocr_rec). */
   det: flag().optional(),
   /** Run the 180° direction classifier on each line. */
@@ -31,20 +35,28 @@ export interface OcrOptions {
   readonly clsThresh: number
 }
 
-export function resolveOcrOptions(raw: Record<string, unknown>, config: OcrServiceConfig): OcrOptions {
-  const options = parseOptions(OcrOptionsSchema, raw)
+export type ParsedOcrOptions = z.output<typeof OcrOptionsSchema>
+
+/** `detDefaults`: the det package's (detDefaultsOf). */
+export function resolveOcrOptions(raw: Record<string, unknown>, config: OcrConfig, detDefaults: DetDefaults): OcrOptions {
+  return applyOcrDefaults(parseOptions(OcrOptionsSchema, raw), config, detDefaults)
+}
+
+/** Options already checked against OcrOptionsSchema; unset ones from the config, then the det package. */
+export function applyOcrDefaults(options: ParsedOcrOptions, config: OcrConfig, detDefaults: DetDefaults): OcrOptions {
+  const overrides = config.det
   const resolved: OcrOptions = {
     det: options.det ?? true,
     cls: options.cls ?? config.cls.enabled,
     rec: options.rec ?? true,
     dropScore: options.drop_score ?? config.rec.drop_score,
-    limitSideLen: options.limit_side_len ?? config.det.limit_side_len,
-    limitType: options.limit_type ?? config.det.limit_type,
+    limitSideLen: options.limit_side_len ?? overrides.limit_side_len ?? detDefaults.limitSideLen,
+    limitType: options.limit_type ?? overrides.limit_type ?? detDefaults.limitType,
     db: {
-      thresh: config.det.thresh,
-      boxThresh: options.box_thresh ?? config.det.box_thresh,
-      unclipRatio: options.unclip_ratio ?? config.det.unclip_ratio,
-      maxCandidates: config.det.max_candidates,
+      thresh: overrides.thresh ?? detDefaults.db.thresh,
+      boxThresh: options.box_thresh ?? overrides.box_thresh ?? detDefaults.db.boxThresh,
+      unclipRatio: options.unclip_ratio ?? overrides.unclip_ratio ?? detDefaults.db.unclipRatio,
+      maxCandidates: overrides.max_candidates ?? detDefaults.db.maxCandidates,
     },
     clsThresh: config.cls.thresh,
   }

@@ -4,8 +4,7 @@
  * channel order).
  * Whitening is not here: it belongs to a gallery (fitted on its images), see gallery.ts.
  */
-import type { Engine } from '../../engine/engine.js'
-import type { OpHandle, OpSettings } from '../../engine/op.js'
+import type { Op, OpHandle } from '../../engine/op.js'
 import type { RequestContext } from '../../engine/request-context.js'
 import type { Model } from '../../runtime/model.js'
 import type { Image } from '../../vision/image.js'
@@ -22,9 +21,10 @@ export class Embedder {
     private readonly op: OpHandle<FeatureInput, Float32Array[]>,
   ) {}
 
-  static create(engine: Engine, model: Model, settings: OpSettings): Embedder {
+  /** `register` puts the feature op on an engine with the caller's scheduling settings. */
+  static create(model: Model, register: (op: Op<FeatureInput, any, any, Float32Array[]>) => OpHandle<FeatureInput, Float32Array[]>): Embedder {
     const spec = featureExtractorSpec(model.pkg)
-    const op = engine.register(createFeatureOp(`features:${model.name}`, model, spec), settings)
+    const op = register(createFeatureOp(`features:${model.name}`, model, spec))
     return new Embedder(model.name, spec.head.dim, spec.head.segments, op)
   }
 

@@ -1,197 +1,75 @@
 /**
- * PP-ShiTu recognition (PaddleClas deploy predict_system): decode → mainbody detection (+ the
- * whole image) → crops → features (batched) → gallery search → top-1 over score_thres → NMS.
- * It also keeps the galleries live: items added or removed over HTTP are visible to the next
- * search and durable (each change is one index generation).
+ * PP-ShiTu recognition (PaddleClas deploy predict_system) for one decoded image: mainbody
+ * detection (+ the whole image) → crops → features (batched) → gallery search → top-1 over
+ * score_thres → NMS. The galleries themselves are the GalleryService's.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises'
-import path from 'node:path'
-import { randomUUID } from 'node:crypto'
-import type { RecognizeServiceConfig } from '../../config/schema.js'
-import type { Engine } from '../../engine/engine.js'
-import { InvalidInput, ModelNotReady, NotFound } from '../../engine/errors.js'
 import type { RequestContext } from '../../engine/request-context.js'
 import { timeStage } from '../../engine/stage-timer.js'
-import { faissUnavailableReason } from '../../retrieval/faiss-loader.js'
-import { labelProblem } from '../../retrieval/data-file.js'
-import type { ModelRegistry } from '../../runtime/model-registry.js'
-import { log } from '../../util/log.js'
 import { cropImage } from '../../vision/crop.js'
-import { decodeImage, type DecodeLimits } from '../../vision/decode.js'
 import type { Image } from '../../vision/image.js'
 import { createDetectOp } from '../detection/detect-op.js'
 import { loadDetectorSpec } from '../detection/detector-spec.js'
 import { MainbodyDetector } from '../detection/mainbody.js'
+import type { TaskKit, TaskService } from '../task.js'
 import { Embedder } from './embedder.js'
-import { galleryExists, INDEX_NAME, RecognitionGallery, UPLOADS_DIR, type GalleryInfo } from './gallery.js'
-import { embedDataFile } from './gallery-builder.js'
+import { GalleryService } from './gallery-service.js'
 import { selectRecognitions, type RecognizedObject } from './rec-results.js'
-import { resolveRecognizeOptions, type RecognizeOptions } from './recognize-options.js'
-
+import type { RecognizeConfig } from './recognize-config.js'
+import { applyRecognizeDefaults, type ParsedRecognizeOptions, type RecognizeOptions } from './recognize-options.js'
 
 interface Pipeline {
   readonly detector: MainbodyDetector
   readonly embedder: Embedder
 }
 
-const settingsOf = (s: RecognizeServiceConfig['ops']['det']) => ({
-  batchSize: s.batch_size,
-  batchTimeoutMs: s.batch_timeout_ms,
-  concurrency: s.concurrency,
-  queueSize: s.queue_size,
-})
+export function recognitionModelNames(config: RecognizeConfig): string[] {
+  return [config.detector, config.feature_model]
+}
 
-export class RecognitionService {
-  private readonly galleries = new Map<string, Promise<RecognitionGallery>>()
+export class RecognitionService implements TaskService<ParsedRecognizeOptions, RecognizeOptions, RecognizedObject[]> {
+  readonly channelOrder = 'rgb' as const
 
   private constructor(
-    private readonly engine: Engine,
-    private readonly config: RecognizeServiceConfig,
-    private readonly limits: DecodeLimits,
+    private readonly config: RecognizeConfig,
     private readonly pipeline: Pipeline | undefined,
-    private readonly registry: ModelRegistry,
+    readonly galleries: GalleryService,
   ) {}
 
-  static async create(engine: Engine, registry: ModelRegistry, config: RecognizeServiceConfig, limits: DecodeLimits): Promise<RecognitionService> {
+  static async create(config: RecognizeConfig, kit: TaskKit): Promise<RecognitionService> {
     const [detectorModel, featureModel] = await Promise.all([
-      registry.load(config.detector, config.ops.det.concurrency),
-      registry.load(config.feature_model, config.ops.features.concurrency),
+      kit.loadModel(config.detector, config.ops.det),
+      kit.loadModel(config.feature_model, config.ops.features),
     ])
+    const embedder = featureModel && Embedder.create(featureModel, (op) => kit.registerOp(op, featureModel, config.ops.features))
     let pipeline: Pipeline | undefined
-    if (detectorModel && featureModel) {
+    if (detectorModel && embedder) {
       const spec = await loadDetectorSpec(detectorModel.pkg)
-      const detectOp = engine.register(createDetectOp(`detect:${detectorModel.name}`, detectorModel, spec), settingsOf(config.ops.det))
-      pipeline = {
-        detector: new MainbodyDetector(detectOp),
-        embedder: Embedder.create(engine, featureModel, settingsOf(config.ops.features)),
-      }
+      const detectOp = kit.registerOp(createDetectOp(`detect:${detectorModel.name}`, detectorModel, spec), detectorModel, config.ops.det)
+      pipeline = { detector: new MainbodyDetector(detectOp), embedder }
     }
-    const service = new RecognitionService(engine, config, limits, pipeline, registry)
-    await service.prepareDefaultIndex()
-    return service
+    const notReady = (): never => kit.registry.requireReady([config.feature_model], 'the gallery') as never
+    const galleries = new GalleryService(config, embedder, notReady)
+    await galleries.buildDefaultIfMissing(kit.engine, kit.limits)
+    return new RecognitionService(config, pipeline, galleries)
   }
 
-  get defaultIndex(): string {
-    return this.config.default_index
+  resolveOptions(parsed: ParsedRecognizeOptions): RecognizeOptions {
+    return applyRecognizeDefaults(parsed, this.config)
   }
 
-  options(raw: Record<string, unknown>): RecognizeOptions {
-    return resolveRecognizeOptions(raw, this.config)
+  modelsFor(): readonly string[] {
+    return recognitionModelNames(this.config)
   }
 
-  /** One result list per image, PaddleClas fields. */
-  async recognize(images: readonly Uint8Array[], options: RecognizeOptions, ctx: RequestContext): Promise<RecognizedObject[][]> {
-    const { detector, embedder } = this.requirePipeline()
-    const gallery = await this.gallery(options.index)
-    const k = Math.max(1, options.returnK ?? 1)
-    return Promise.all(
-      images.map(async (bytes) => {
-        const image = await timeStage(ctx, 'decode', 'prep', () => ctx.guard(decodeImage(bytes, this.limits, 'rgb')))
-        const boxes = (await detector.detect(image, ctx, { maxDetResults: options.maxDetResults, threshold: options.detThreshold })).map((d) => d.box)
-        const crops = boxes.map((box) => cropBox(image, box))
-        const vectors = await embedder.embed(crops, ctx)
-        const hits = await timeStage(ctx, 'search', 'midp', () => gallery.search(vectors, k))
-        return selectRecognitions(boxes, hits, options)
-      }),
-    )
-  }
-
-  /** Adds one image under `label` (the whole image, as build_gallery.py does); returns its id. */
-  async addItem(indexName: string, bytes: Uint8Array, label: string, ctx: RequestContext): Promise<{ id: number; label: string; path: string }> {
-    const problem = labelProblem(label)
-    if (problem) throw new InvalidInput(`invalid label: ${problem}`)
-    const { embedder } = this.requirePipeline()
-    const gallery = await this.gallery(indexName)
-    const image = await ctx.guard(decodeImage(bytes, this.limits, 'rgb'))
-    const [vector] = await embedder.embed([image], ctx)
-    // Keep the uploaded file with the index, under a name we choose (clients never name paths).
-    const relative = `${UPLOADS_DIR}/${randomUUID()}.img`
-    const file = path.join(gallery.index.dir, relative)
-    await mkdir(path.dirname(file), { recursive: true })
-    await writeFile(file, bytes)
-    try {
-      const [id] = await gallery.add([vector!], [{ path: relative, label }])
-      return { id: id!, label, path: relative }
-    } catch (error) {
-      await rm(file, { force: true })
-      throw error
-    }
-  }
-
-  async removeItem(indexName: string, id: number): Promise<void> {
-    const gallery = await this.gallery(indexName)
-    const entry = gallery.index.entries.find((e) => e.id === id)
-    await gallery.remove([id])
-    if (entry?.path.startsWith(`${UPLOADS_DIR}/`)) await rm(path.join(gallery.index.dir, entry.path), { force: true })
-  }
-
-  async removeLabel(indexName: string, label: string): Promise<number[]> {
-    return (await this.gallery(indexName)).removeLabel(label)
-  }
-
-  async info(indexName: string): Promise<GalleryInfo> {
-    return (await this.gallery(indexName)).info()
-  }
-
-  /** The named gallery, opened once; NotFound when it does not exist. */
-  gallery(name: string): Promise<RecognitionGallery> {
-    if (!INDEX_NAME.test(name)) throw new InvalidInput(`invalid index name ${JSON.stringify(name)} (letters, digits, _ . -)`)
-    const unavailable = faissUnavailableReason()
-    if (unavailable) throw new ModelNotReady(`gallery search is unavailable: ${unavailable}`)
-    let opening = this.galleries.get(name)
-    if (!opening) {
-      const dir = path.join(this.config.indexes_dir, name)
-      if (!galleryExists(dir)) {
-        throw new NotFound(`gallery index ${name} does not exist in ${this.config.indexes_dir}/ (build it: ppserve index build --name ${name} ...)`)
-      }
-      opening = RecognitionGallery.open(dir)
-      opening.catch(() => this.galleries.delete(name)) // a failed open may be retried later
-      this.galleries.set(name, opening)
-    }
-    return opening.then(async (gallery) => {
-      // The index CLI may have changed the folder since it was opened: pick up its generation.
-      if (await gallery.index.isStale()) {
-        this.galleries.delete(name)
-        return this.gallery(name)
-      }
-      if (this.pipeline && gallery.model !== this.pipeline.embedder.model) {
-        throw new ModelNotReady(`gallery ${name} holds ${gallery.model} features but this server extracts ${this.pipeline.embedder.model}; rebuild the index or set services.recognize.feature_model`)
-      }
-      return gallery
-    })
-  }
-
-  private requirePipeline(): Pipeline {
-    if (this.pipeline) return this.pipeline
-    const names = [this.config.detector, this.config.feature_model]
-    const problems = this.registry
-      .list()
-      .filter((s) => names.includes(s.name) && s.state !== 'ready')
-      .map((s) => s.message ?? `${s.name} is ${s.state}`)
-    throw new ModelNotReady(`recognition is not ready: ${problems.join('; ') || 'models not loaded'}`)
-  }
-
-  /** Builds the default gallery from `build_missing` on first start, with progress on stderr. */
-  private async prepareDefaultIndex(): Promise<void> {
-    const dir = path.join(this.config.indexes_dir, this.config.default_index)
-    const source = this.config.build_missing
-    if (galleryExists(dir) || !source || !this.pipeline || faissUnavailableReason()) return
-    log.info(`building gallery index ${this.config.default_index} from ${source.data_file} (first start)`)
-    const embedded = await embedDataFile(this.engine, this.pipeline.embedder, {
-      dataFile: source.data_file,
-      imageRoot: source.image_root,
-      strict: false,
-      batchSize: 32,
-      progress: process.stderr,
-      limits: this.limits,
-    })
-    for (const p of embedded.problems) log.warn(`${source.data_file}:${p.line}: ${p.message}`)
-    const gallery = await RecognitionGallery.create(dir, embedded.vectors, embedded.items, {
-      model: this.pipeline.embedder.model,
-      ...this.config.index,
-      segments: this.pipeline.embedder.segments,
-    })
-    log.info(`gallery index ${gallery.name}: ${gallery.index.size} images, ${gallery.info().dim}-d, whitened ${gallery.info().whitened}`)
+  /** PaddleClas's fields for each recognised object of the image. */
+  async run(image: Image, options: RecognizeOptions, ctx: RequestContext): Promise<RecognizedObject[]> {
+    const { detector, embedder } = this.pipeline!
+    const gallery = await this.galleries.open(options.index)
+    const detections = await detector.detect(image, ctx, { maxDetResults: options.maxDetResults, threshold: options.detThreshold })
+    const boxes = detections.map((d) => d.box)
+    const vectors = await embedder.embed(boxes.map((box) => cropBox(image, box)), ctx)
+    const hits = await timeStage(ctx, 'search', 'midp', () => gallery.search(vectors, Math.max(1, options.returnK ?? 1)))
+    return selectRecognitions(boxes, hits, options)
   }
 }
 

@@ -1,11 +1,11 @@
 /** Per-request PP-ShiTu options, bounded; unset ones take the configured defaults. */
 import { z } from 'zod'
-import type { RecognizeServiceConfig } from '../../config/schema.js'
-import { integer, numeric, parseOptions } from '../option-schema.js'
+import { integer, numeric } from '../option-schema.js'
+import type { RecognizeConfig } from './recognize-config.js'
 
 const unit = () => numeric().pipe(z.number().min(0).max(1))
 
-const RecognizeOptionsSchema = z.strictObject({
+export const RecognizeOptionsSchema = z.strictObject({
   /** Gallery to search (an index folder name). */
   index: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'must be an index name (letters, digits, _ . -)').optional(),
   score_thres: unit().optional(),
@@ -28,8 +28,9 @@ export interface RecognizeOptions {
   readonly detThreshold: number
 }
 
-export function resolveRecognizeOptions(raw: Record<string, unknown>, config: RecognizeServiceConfig): RecognizeOptions {
-  const o = parseOptions(RecognizeOptionsSchema, raw)
+export type ParsedRecognizeOptions = z.output<typeof RecognizeOptionsSchema>
+
+export function applyRecognizeDefaults(o: ParsedRecognizeOptions, config: RecognizeConfig): RecognizeOptions {
   return {
     index: o.index ?? config.default_index,
     scoreThres: o.score_thres ?? config.score_thres,

@@ -5,11 +5,13 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ConfigError, InferenceError } from '../../../src/engine/errors.js'
-import { PostprocessOpSchema, type PostprocessOp, type TensorSpec } from '../../../src/runtime/manifest.js'
+import type { TensorSpec } from '../../../src/runtime/manifest.js'
+import type { SectionEntry } from '../../../src/runtime/manifest-sections.js'
 import { createFeatureHead } from '../../../src/tasks/features/feature-head.js'
+import { FeaturePoolSection } from '../../../src/tasks/features/manifest-sections.js'
 
 const fetch = (alias: string, shape: number[]): TensorSpec => ({ name: `${alias}.tmp`, alias, dtype: 'float32', shape })
-const pool = (params: Record<string, unknown>): PostprocessOp => PostprocessOpSchema.parse({ FeaturePool: params })
+const pool = (params: Record<string, unknown>): SectionEntry => ({ FeaturePool: params })
 const close = (actual: ArrayLike<number>, expected: readonly number[]) => {
   assert.equal(actual.length, expected.length)
   for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i]! - expected[i]!) < 1e-6, `[${i}] ${actual[i]} vs ${expected[i]}`)
@@ -46,7 +48,7 @@ describe('feature head', () => {
     assert.throws(() => head.extract({}, 1), /returned no feature tap features/)
   })
 
-  const refused: Array<[string, TensorSpec[], PostprocessOp[], RegExp]> = [
+  const refused: Array<[string, TensorSpec[], SectionEntry[], RegExp]> = [
     ['no features fetch', [fetch('prediction', [-1, 10])], [], /needs a fetch aliased "features".*it has prediction/],
     ['both naming styles', [fetch('features', [-1, 2]), fetch('features_1', [-1, 2])], [], /not both/],
     ['a gap in the numbering', [fetch('features_1', [-1, 2]), fetch('features_3', [-1, 2])], [], /without gaps/],
@@ -55,7 +57,7 @@ describe('feature head', () => {
     ['an undeclared feature size', [fetch('features', [-1, -1])], [], /must be declared/],
     ['FeaturePool without a 4-D tap', [fetch('features', [-1, 8])], [pool({})], /no feature tap is 4-D/],
     ['two FeaturePools', [fetch('features', [-1, 8, 2, 2])], [pool({}), pool({ type: 'avg' })], /at most one FeaturePool/],
-    ['a Topk postprocess', [fetch('features', [-1, 8])], [PostprocessOpSchema.parse({ Topk: { class_id_map_file: 'labels' } })], /only FeaturePool, not Topk/],
+    ['a Topk postprocess', [fetch('features', [-1, 8])], [{ Topk: { class_id_map_file: 'labels' } }], /only FeaturePool, not Topk/],
   ]
   for (const [what, fetches, postprocess, message] of refused) {
     test(`refused at load: ${what}`, () => {
@@ -63,10 +65,13 @@ describe('feature head', () => {
     })
   }
 
-  test('FeaturePool parameters are validated by the manifest schema', () => {
-    assert.throws(() => pool({ type: 'max' }))
-    assert.throws(() => pool({ bands: 0 }))
-    assert.throws(() => pool({ p: 0.5 }))
-    assert.throws(() => pool({ size: 3 }))
+  test('FeaturePool parameters are validated by its section schema, at load, naming the key', () => {
+    for (const [params, key] of [[{ type: 'max' }, 'type'], [{ bands: 0 }, 'bands'], [{ p: 0.5 }, 'p'], [{ size: 3 }, 'unknown key size']] as const) {
+      assert.throws(() => FeaturePoolSection.schema.parse(params))
+      assert.throws(
+        () => createFeatureHead([fetch('features', [-1, 8, 2, 2])], [pool(params)], 'models/x/manifest.yml'),
+        (e: unknown) => e instanceof ConfigError && e.message.startsWith('models/x/manifest.yml: postprocess[0].FeaturePool') && e.message.includes(key),
+      )
+    }
   })
 })

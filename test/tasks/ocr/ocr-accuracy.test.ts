@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import sharp from 'sharp'
 import type { Services } from '../../../src/server/services.js'
+import { executeTask } from '../../../src/server/task-request.js'
 import type { OcrLine } from '../../../src/tasks/ocr/ocr-service.js'
 import { asset, needsSharedAssets } from '../../helpers/shared-assets.js'
 import { testServices } from '../../helpers/services.js'
@@ -20,10 +21,8 @@ describe('OCR accuracy (PP-OCRv4)', { skip: needsSharedAssets }, () => {
   after(() => services?.stop())
 
   async function ocr(bytes: Uint8Array, options: Record<string, unknown> = {}): Promise<OcrLine[]> {
-    const { engine, ocr } = services
-    const ctx = engine.createContext()
-    const [lines] = await engine.serve('ocr', ctx, (c) => ocr!.recognize([bytes], ocr!.options(options), c))
-    return lines!
+    const { results } = await executeTask(services, services.task('ocr')!, { images: [bytes], options })
+    return results[0] as OcrLine[]
   }
   const file = async (...parts: string[]) => new Uint8Array(await readFile(asset('images', 'ocr', ...parts)))
 

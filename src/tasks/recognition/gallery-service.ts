@@ -1,0 +1,126 @@
+/**
+ * The live galleries of the recognition task: opened once by name, re-opened when the index CLI
+ * committed a newer generation, changed over HTTP (add an image under a label, remove by id or
+ * by label), and the default one built on first start. Every change is one durable generation.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Engine } from '../../engine/engine.js'
+import { InvalidInput, ModelNotReady, NotFound } from '../../engine/errors.js'
+import type { RequestContext } from '../../engine/request-context.js'
+import { labelProblem } from '../../retrieval/data-file.js'
+import { faissUnavailableReason } from '../../retrieval/faiss-loader.js'
+import { log } from '../../util/log.js'
+import type { DecodeLimits } from '../../vision/decode.js'
+import type { Image } from '../../vision/image.js'
+import type { Embedder } from './embedder.js'
+import { galleryExists, INDEX_NAME, RecognitionGallery, UPLOADS_DIR, type GalleryInfo } from './gallery.js'
+import { embedDataFile } from './gallery-builder.js'
+import type { RecognizeConfig } from './recognize-config.js'
+
+export interface AddedItem {
+  readonly id: number
+  readonly label: string
+  readonly path: string
+}
+
+export class GalleryService {
+  private readonly galleries = new Map<string, Promise<RecognitionGallery>>()
+
+  /** `embedder` is undefined while the feature model is not ready: reads work, changes are 503. */
+  constructor(
+    private readonly config: RecognizeConfig,
+    private readonly embedder: Embedder | undefined,
+    private readonly modelNotReady: () => never,
+  ) {}
+
+  /** The named gallery, opened once; NotFound when it does not exist. */
+  open(name: string): Promise<RecognitionGallery> {
+    if (!INDEX_NAME.test(name)) throw new InvalidInput(`invalid index name ${JSON.stringify(name)} (letters, digits, _ . -)`)
+    const unavailable = faissUnavailableReason()
+    if (unavailable) throw new ModelNotReady(`gallery search is unavailable: ${unavailable}`)
+    let opening = this.galleries.get(name)
+    if (!opening) {
+      const dir = path.join(this.config.indexes_dir, name)
+      if (!galleryExists(dir)) {
+        throw new NotFound(`gallery index ${name} does not exist in ${this.config.indexes_dir}/ (build it: npx ppserve index build --name ${name} ...)`)
+      }
+      opening = RecognitionGallery.open(dir)
+      opening.catch(() => this.galleries.delete(name)) // a failed open may be retried later
+      this.galleries.set(name, opening)
+    }
+    return opening.then(async (gallery) => {
+      // The index CLI may have changed the folder since it was opened: pick up its generation.
+      if (await gallery.index.isStale()) {
+        this.galleries.delete(name)
+        return this.open(name)
+      }
+      if (this.embedder && gallery.model !== this.embedder.model) {
+        throw new ModelNotReady(
+          `gallery ${name} holds ${gallery.model} features but this server extracts ${this.embedder.model}; rebuild the index or set services.recognize.feature_model`,
+        )
+      }
+      return gallery
+    })
+  }
+
+  /** Adds one image under `label` (the whole image, as build_gallery.py does). */
+  async addItem(indexName: string, image: Image, bytes: Uint8Array, label: string, ctx: RequestContext): Promise<AddedItem> {
+    const problem = labelProblem(label)
+    if (problem) throw new InvalidInput(`invalid label: ${problem}`)
+    const embedder = this.embedder ?? this.modelNotReady()
+    const gallery = await this.open(indexName)
+    const [vector] = await embedder.embed([image], ctx)
+    // Keep the uploaded file with the index, under a name we choose (clients never name paths).
+    const relative = `${UPLOADS_DIR}/${randomUUID()}.img`
+    const file = path.join(gallery.index.dir, relative)
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeFile(file, bytes)
+    try {
+      const [id] = await gallery.add([vector!], [{ path: relative, label }])
+      return { id: id!, label, path: relative }
+    } catch (error) {
+      await rm(file, { force: true })
+      throw error
+    }
+  }
+
+  async removeItem(indexName: string, id: number): Promise<void> {
+    const gallery = await this.open(indexName)
+    const entry = gallery.index.entries.find((e) => e.id === id)
+    await gallery.remove([id])
+    if (entry?.path.startsWith(`${UPLOADS_DIR}/`)) await rm(path.join(gallery.index.dir, entry.path), { force: true })
+  }
+
+  async removeLabel(indexName: string, label: string): Promise<number[]> {
+    return (await this.open(indexName)).removeLabel(label)
+  }
+
+  async info(indexName: string): Promise<GalleryInfo> {
+    return (await this.open(indexName)).info()
+  }
+
+  /** Builds the default gallery from `build_missing` on first start, with progress on stderr. */
+  async buildDefaultIfMissing(engine: Engine, limits: DecodeLimits): Promise<void> {
+    const dir = path.join(this.config.indexes_dir, this.config.default_index)
+    const source = this.config.build_missing
+    if (galleryExists(dir) || !source || !this.embedder || faissUnavailableReason()) return
+    log.info(`building gallery index ${this.config.default_index} from ${source.data_file} (first start)`)
+    const embedded = await embedDataFile(engine, this.embedder, {
+      dataFile: source.data_file,
+      imageRoot: source.image_root,
+      strict: false,
+      batchSize: 32,
+      progress: process.stderr,
+      limits,
+    })
+    for (const p of embedded.problems) log.warn(`${source.data_file}:${p.line}: ${p.message}`)
+    const gallery = await RecognitionGallery.create(dir, embedded.vectors, embedded.items, {
+      model: this.embedder.model,
+      ...this.config.index,
+      segments: this.embedder.segments,
+    })
+    log.info(`gallery index ${gallery.name}: ${gallery.index.size} images, ${gallery.info().dim}-d, whitened ${gallery.info().whitened}`)
+  }
+}
