@@ -14,8 +14,8 @@ import { DEFAULT_CONFIG_PATH, loadConfig } from '../src/config/load-config.js'
 import type { ServingConfig } from '../src/config/schema.js'
 import { startHttpServer } from '../src/server/http-server.js'
 import { createServices, type Services } from '../src/server/services.js'
-import type { OcrOptions } from '../src/tasks/ocr/ocr-options.js'
-import type { OcrService } from '../src/tasks/ocr/ocr-service.js'
+import { executeTask } from '../src/server/task-request.js'
+import type { OcrLine } from '../src/tasks/ocr/ocr-service.js'
 import { agreement, type Agreement } from './lib/agreement.js'
 import { parseBenchArgs, UsageError } from './lib/args.js'
 import { runHttpLoad, type HttpLoadResult } from './lib/http-load.js'
@@ -41,9 +41,9 @@ interface OursResult {
 }
 
 /** One image as one request of the `ocr` service, exactly as the HTTP route runs it. */
-async function recognizeInProcess(services: Services, ocr: OcrService, options: OcrOptions, image: BenchImage, stages?: StageTotals): Promise<string[]> {
-  const ctx = services.engine.createContext()
-  const [lines = []] = await services.engine.serve('ocr', ctx, (c) => ocr.recognize([image.bytes], options, c))
+async function recognizeInProcess(services: Services, image: BenchImage, stages?: StageTotals): Promise<string[]> {
+  const { results, ctx } = await executeTask(services, services.task('ocr')!, { images: [image.bytes], options: {} })
+  const lines = results[0] as OcrLine[]
   const timings = ctx.timings.map((t) => [`${t.op}-${t.stage}`, t.ms] as const)
   stages?.addRequest([...timings, ['total', performance.now() - ctx.startedAt]])
   return lines.map((line) => line.text ?? '')
@@ -52,19 +52,19 @@ async function recognizeInProcess(services: Services, ocr: OcrService, options: 
 async function benchOurs(config: ServingConfig, images: readonly BenchImage[], passes: number): Promise<OursResult> {
   progress('ours: loading models')
   const services = await createServices(config)
-  const ocr = services.ocr
-  if (!ocr?.ready) {
+  const ocr = services.task('ocr')
+  const notReady = services.registry.list().filter((m) => ocr?.service.modelsFor({}).includes(m.name) && m.state !== 'ready')
+  if (!ocr || notReady.length > 0) {
     await services.stop()
     throw new Error('the OCR service is not ready: check services.ocr and the model packages in the config')
   }
-  const options = ocr.options({})
   const texts = new Map<string, string[]>()
   await runSequential('ours in-process warm-up', images, 1, async (image) => {
-    texts.set(image.name, await recognizeInProcess(services, ocr, options, image))
+    texts.set(image.name, await recognizeInProcess(services, image))
   })
   const inProcessStages = new StageTotals()
   const run = await runSequential('ours in-process', images, passes, async (image) => {
-    await recognizeInProcess(services, ocr, options, image, inProcessStages)
+    await recognizeInProcess(services, image, inProcessStages)
   })
 
   const server = await startHttpServer(services)

@@ -109,7 +109,7 @@ export async function appendToIndex(settings: IndexSettings, request: AppendRequ
   requireFaiss()
   await checkInputs(request)
   const { dir, name } = settings
-  if (!galleryExists(dir)) throw new NotFound(`index ${name} does not exist in ${dir}; create it with ppserve index build --name ${name} ...`)
+  if (!galleryExists(dir)) throw new NotFound(`index ${name} does not exist in ${dir}; create it with npx ppserve index build --name ${name} ...`)
   return withIndexLock(dir, async () => {
     const started = performance.now()
     // Opened under the lock, so the new generation builds on the latest committed one.

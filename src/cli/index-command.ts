@@ -135,7 +135,7 @@ export async function indexCommand(args: string[]): Promise<void> {
     const problem = usageProblem(error)
     if (problem === undefined) throw error
     const command = isIndexAction(action) ? `index ${action}` : 'index'
-    process.stderr.write(`ppserve ${command}: ${problem} (see ppserve ${command} --help)\n`)
+    process.stderr.write(`ppserve ${command}: ${problem} (see npx ppserve ${command} --help)\n`)
     process.exitCode = 2
   }
 }

@@ -10,6 +10,7 @@ import { ModelRegistry } from '../runtime/model-registry.js'
 import { ensureModelsPulled } from '../runtime/pull/index.js'
 import { decodeLimitsOf, sessionOptionsOf } from '../server/services.js'
 import { Embedder } from '../tasks/recognition/embedder.js'
+import { manifestSectionsOf, TASKS } from '../tasks/registry.js'
 import type { DecodeLimits } from '../vision/decode.js'
 import type { IndexSettings } from './index-settings.js'
 
@@ -33,7 +34,7 @@ export async function startFeatureExtractor(settings: IndexSettings, model: stri
   await pullIfMissing(settings, model)
   const { config } = settings
   const ops = config.services.recognize.ops.features
-  const registry = new ModelRegistry(settings.modelsDir, sessionOptionsOf(config))
+  const registry = new ModelRegistry(settings.modelsDir, sessionOptionsOf(config), undefined, manifestSectionsOf(TASKS))
   const loaded = await registry.load(model, ops.concurrency)
   if (!loaded) {
     const state = registry.list().find((s) => s.name === model)
@@ -42,12 +43,8 @@ export async function startFeatureExtractor(settings: IndexSettings, model: stri
   const engine = new Engine({ defaultDeadlineMs: config.limits.default_deadline_ms })
   let embedder: Embedder
   try {
-    embedder = Embedder.create(engine, loaded, {
-      batchSize,
-      batchTimeoutMs: 0,
-      concurrency: ops.concurrency,
-      queueSize: Math.max(ops.queue_size, batchSize),
-    })
+    const settings = { batchSize, batchTimeoutMs: 0, concurrency: ops.concurrency, queueSize: Math.max(ops.queue_size, batchSize) }
+    embedder = Embedder.create(loaded, (op) => engine.register(op, settings))
   } catch (error) {
     await registry.closeAll() // e.g. a package without a `features` output
     throw error

@@ -97,8 +97,8 @@ as it was.
   import   convert a PaddleClas index (vector.index + id_map.pkl)
   info     size, dimension, metric, method, model, whitening, generation, classes
 
-ppserve index <sub-command> --help for its options. A running server keeps the indexes it has
-opened in memory: change those through its /gallery API, or restart it after changing them here.`
+npx ppserve index <sub-command> --help for its options. A running server keeps the indexes it
+has opened in memory: change those through its /gallery API, or restart it after changing them here.`
 
 export function isIndexAction(value: string | undefined): value is IndexAction {
   return (INDEX_ACTIONS as readonly string[]).includes(value ?? '')

@@ -85,6 +85,6 @@ export async function modelsCommand(args: string[]): Promise<void> {
   const modelsDir = values['models-dir'] ?? 'models'
   if (action === 'list') return list(modelsDir)
   if (action !== 'pull' && action !== 'verify') throw new PullError(`models wants list, pull or verify${action ? `, not "${action}"` : ''}\n${MODELS_USAGE}`)
-  if (names.length === 0) throw new PullError(`models ${action} wants at least one model name (see ppserve models list)`)
+  if (names.length === 0) throw new PullError(`models ${action} wants at least one model name (see npx ppserve models list)`)
   return action === 'pull' ? pull(names, modelsDir, values) : verify(names, modelsDir)
 }

@@ -1,13 +1,16 @@
 /**
- * Read → parse → validate → freeze serving.yml once at start-up. A bad key or value is a
+ * Read → environment → validate → freeze serving.yml once at start-up. A bad key or value is a
  * ConfigError naming the file and the key path (`services.ocr.ops.det.batch_size: ...`).
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import type { z } from 'zod'
 import { ConfigError } from '../engine/errors.js'
-import { ServingConfigSchema, type ServingConfig } from './schema.js'
+import { TASKS } from '../tasks/registry.js'
+import type { AnyTask } from '../tasks/task.js'
+import { applyEnvironment, envOverrides } from './environment.js'
+import { formatIssues } from './format-issues.js'
+import { servingConfigSchema, type ServingConfig } from './schema.js'
 
 export const DEFAULT_CONFIG_PATH = 'config/serving.yml'
 
@@ -17,32 +20,14 @@ export interface LoadedConfig {
   readonly file: string
 }
 
-export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
-  const lines = issues.map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)'
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((key) => (where === '(top level)' ? key : `${where}.${key}`))
-      return `  ${keys.join(', ')}: unknown key`
-    }
-    return `  ${where}: ${issue.message}`
-  })
-  return `invalid config ${file}:\n${lines.join('\n')}`
-}
-
-export function parseConfig(raw: unknown, file: string): ServingConfig {
-  const result = ServingConfigSchema.safeParse(raw ?? {})
+/**
+ * Validates raw config values for `tasks` (the registry's by default; tests add their own). The
+ * type is the registry's: another task's section is read through its own definition's schema.
+ */
+export function parseConfig(raw: unknown, file: string, tasks: readonly AnyTask[] = TASKS): ServingConfig {
+  const result = servingConfigSchema(tasks).safeParse(raw ?? {})
   if (!result.success) throw new ConfigError(formatIssues(file, result.error.issues))
-  return result.data
-}
-
-/** Applies the environment overrides users expect from a server: PORT. */
-function applyEnvironment(config: ServingConfig, env: NodeJS.ProcessEnv): ServingConfig {
-  if (env.PORT === undefined || env.PORT === '') return config
-  const port = Number(env.PORT)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`environment PORT=${JSON.stringify(env.PORT)} is not a port number (0-65535)`)
-  }
-  return { ...config, server: { ...config.server, port } }
+  return result.data as ServingConfig
 }
 
 function deepFreeze<T>(value: T): T {
@@ -53,7 +38,11 @@ function deepFreeze<T>(value: T): T {
   return value
 }
 
-export async function loadConfig(file = DEFAULT_CONFIG_PATH, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+export async function loadConfig(
+  file = DEFAULT_CONFIG_PATH,
+  env: NodeJS.ProcessEnv = process.env,
+  tasks: readonly AnyTask[] = TASKS,
+): Promise<LoadedConfig> {
   const absolute = path.resolve(file)
   let text: string
   try {
@@ -67,6 +56,15 @@ export async function loadConfig(file = DEFAULT_CONFIG_PATH, env: NodeJS.Process
   } catch (error) {
     throw new ConfigError(`config ${absolute} is not valid YAML: ${(error as Error).message}`, { cause: error })
   }
-  const config = applyEnvironment(parseConfig(raw, absolute), env)
+  const config = parseConfig(applyEnvironment(raw, env, envOverrides(tasks)), absolute, tasks)
   return { config: deepFreeze(config), file: absolute }
+}
+
+/** The config as it runs, for the start-up log and `serve --print-config`: secrets replaced. */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets)
+  if (!value || typeof value !== 'object') return value
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, /token|secret|password/i.test(key) && inner !== null ? '<redacted>' : redactSecrets(inner)]),
+  )
 }

@@ -4,7 +4,7 @@
  * written (so the serving side can always load what convert produced).
  */
 import { Document, isMap, isSeq } from 'yaml'
-import { formatIssues } from '../config/load-config.js'
+import { formatIssues } from '../config/format-issues.js'
 import { ManifestSchema, type Manifest } from '../runtime/manifest.js'
 import type { ConvertedModel, TensorInfo } from './convert-program.js'
 import { ConversionError } from './errors.js'

@@ -1,18 +1,15 @@
 /**
- * The hono application: request ids, body limit, the service routes, and the single error
- * handler. No tensors here: routes hand bytes and options to services.
+ * The hono application: request ids, body limit, health, the routes of every running task (from
+ * the task registry), and the single error handler. No tensors here.
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { NotFound, PayloadTooLarge } from '../engine/errors.js'
 import { errorResponse } from './error-response.js'
-import { classifyRoutes } from './routes/classify.js'
-import { galleryRoutes } from './routes/gallery.js'
 import { healthRoutes } from './routes/health.js'
-import { ocrRoutes } from './routes/ocr.js'
-import { recognizeRoutes } from './routes/recognize.js'
 import type { Services } from './services.js'
+import { answerTaskRoute, routeKit } from './task-request.js'
 
 export interface AppState {
   /** Set once shutdown begins: /readyz turns 503 and responses close their connections. */
@@ -20,7 +17,7 @@ export interface AppState {
 }
 
 export function createApp(services: Services, state: AppState = { shuttingDown: false }): Hono {
-  const { config, engine, registry, ocr, classify, recognize } = services
+  const { config, registry } = services
   const app = new Hono()
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(async (c, next) => {
@@ -37,11 +34,10 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
     }),
   )
   app.route('/', healthRoutes(registry, () => state.shuttingDown))
-  if (ocr) app.route('/', ocrRoutes(engine, ocr, config))
-  if (classify) app.route('/', classifyRoutes(engine, classify, config))
-  if (recognize) {
-    app.route('/', recognizeRoutes(engine, recognize, config))
-    app.route('/', galleryRoutes(engine, recognize, config))
+  const kit = routeKit(services)
+  for (const task of services.tasks) {
+    for (const route of task.definition.routes) app.post(route.path, (c) => answerTaskRoute(c, services, task))
+    if (task.definition.extraRoutes) app.route('/', task.definition.extraRoutes(task.service, kit, task.config))
   }
   app.notFound((c) => errorResponse(new NotFound(`no route ${c.req.method} ${c.req.path}`), c))
   app.onError((error, c) => errorResponse(error, c))

@@ -1,27 +1,44 @@
 /**
- * The composition root: from a validated config, build the engine, load the models and create
- * every enabled service. Shared by `serve`, the tests and the benchmarks.
+ * The composition root: from a validated config, build the engine and the model registry, and
+ * create the service of every enabled task in the registry. Shared by `serve`, the tests and the
+ * benchmarks.
  */
 import type { ServingConfig } from '../config/schema.js'
+import { toOpSettings } from '../config/op-settings.js'
 import { Engine } from '../engine/engine.js'
 import { Tracer } from '../engine/tracer.js'
 import { ModelRegistry, type SessionFactory } from '../runtime/model-registry.js'
 import type { SessionOptions } from '../runtime/session.js'
-import { ClassificationService } from '../tasks/classification/classification-service.js'
-import { OcrService } from '../tasks/ocr/ocr-service.js'
-import { RecognitionService } from '../tasks/recognition/recognition-service.js'
+import { manifestSectionsOf, TASKS } from '../tasks/registry.js'
+import type { AnyService, AnyTask, TaskDefinition, TaskKit, TaskSectionSchema } from '../tasks/task.js'
 import { log } from '../util/log.js'
 import type { DecodeLimits } from '../vision/decode.js'
+
+export interface RunningTask {
+  readonly definition: AnyTask
+  readonly service: AnyService
+  /** The task's validated config section. */
+  readonly config: { enabled: boolean }
+}
 
 export interface Services {
   readonly config: Readonly<ServingConfig>
   readonly engine: Engine
   readonly registry: ModelRegistry
-  readonly ocr: OcrService | undefined
-  readonly classify: ClassificationService | undefined
-  readonly recognize: RecognitionService | undefined
+  /** Enabled tasks, in registry order. */
+  readonly tasks: readonly RunningTask[]
+  /** An enabled task by name. */
+  task(name: string): RunningTask | undefined
+  /** The running service of a task definition, typed; undefined when the task is disabled. */
+  serviceOf<S extends AnyService>(task: TaskDefinition<string, TaskSectionSchema, S>): S | undefined
   /** Rejects queued work, waits for running batches, releases the models. */
   stop(): Promise<void>
+}
+
+export interface ServicesOptions {
+  sessionFactory?: SessionFactory
+  /** Tasks to serve (default: the registry's); tests add their own. */
+  tasks?: readonly AnyTask[]
 }
 
 export function sessionOptionsOf(config: ServingConfig): SessionOptions {
@@ -33,45 +50,53 @@ export function sessionOptionsOf(config: ServingConfig): SessionOptions {
   }
 }
 
-/** Every model package the enabled services load. */
-export function modelNamesOf(config: ServingConfig): string[] {
-  const names: string[] = []
-  const { ocr, classify } = config.services
-  if (ocr.enabled) names.push(ocr.models.det, ocr.models.cls, ocr.models.rec)
-  if (classify.enabled) names.push(classify.default_model, ...classify.models)
-  const { recognize } = config.services
-  if (recognize.enabled) names.push(recognize.detector, recognize.feature_model)
-  return [...new Set(names)]
+function sectionOf(config: ServingConfig, task: AnyTask): { enabled: boolean } {
+  return (config.services as Record<string, { enabled: boolean }>)[task.name]!
+}
+
+/** Every model package the enabled tasks load. */
+export function modelNamesOf(config: ServingConfig, tasks: readonly AnyTask[] = TASKS): string[] {
+  const enabled = tasks.filter((task) => sectionOf(config, task).enabled)
+  return [...new Set(enabled.flatMap((task) => task.models(sectionOf(config, task))))]
 }
 
 export function decodeLimitsOf(config: ServingConfig): DecodeLimits {
   return { maxPixels: config.limits.max_image_pixels, minSide: config.limits.min_image_side }
 }
 
-export async function createServices(
-  config: Readonly<ServingConfig>,
-  options: { sessionFactory?: SessionFactory } = {},
-): Promise<Services> {
+function taskKit(config: ServingConfig, engine: Engine, registry: ModelRegistry): TaskKit {
+  const settingsFor = (name: string, ops: Parameters<TaskKit['loadModel']>[1]) => toOpSettings(ops, config.models.ops[name])
+  return {
+    engine,
+    registry,
+    limits: decodeLimitsOf(config),
+    loadModel: (name, ops) => registry.load(name, settingsFor(name, ops).concurrency),
+    registerOp: (op, model, ops) => engine.register(op, settingsFor(model.name, ops), { maxBatch: model.maxBatch, model: model.name }),
+  }
+}
+
+export async function createServices(config: Readonly<ServingConfig>, options: ServicesOptions = {}): Promise<Services> {
   const tracer = new Tracer()
   const engine = new Engine({ tracer, defaultDeadlineMs: config.limits.default_deadline_ms })
-  const registry = new ModelRegistry(config.models.dir, sessionOptionsOf(config), options.sessionFactory)
-  const ocrConfig = config.services.ocr
-  const classifyConfig = config.services.classify
-  const recognizeConfig = config.services.recognize
-  const limits = decodeLimitsOf(config)
-  const [ocr, classify, recognize] = await Promise.all([
-    ocrConfig.enabled ? OcrService.create(engine, registry, ocrConfig, limits) : undefined,
-    classifyConfig.enabled ? ClassificationService.create(engine, registry, classifyConfig, limits) : undefined,
-    recognizeConfig.enabled ? RecognitionService.create(engine, registry, recognizeConfig, limits) : undefined,
-  ])
+  const known = options.tasks ?? TASKS
+  const registry = new ModelRegistry(config.models.dir, sessionOptionsOf(config), options.sessionFactory, manifestSectionsOf(known))
+  const kit = taskKit(config, engine, registry)
+  const enabled = known.filter((task) => sectionOf(config, task).enabled)
+  const tasks = await Promise.all(
+    enabled.map(async (definition): Promise<RunningTask> => {
+      const section = sectionOf(config, definition)
+      return { definition, config: section, service: await definition.create(section, kit) }
+    }),
+  )
   if (config.tracer.enabled) tracer.start(config.tracer.interval_s, (line) => log.info(line))
   return {
     config,
     engine,
     registry,
-    ocr,
-    classify,
-    recognize,
+    tasks,
+    task: (name) => tasks.find((t) => t.definition.name === name),
+    serviceOf: <S extends AnyService>(task: TaskDefinition<string, TaskSectionSchema, S>) =>
+      tasks.find((t) => t.definition === (task as unknown as AnyTask))?.service as S | undefined,
     async stop() {
       await engine.stop()
       await registry.closeAll()

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import { loadConfig, parseConfig } from '../../src/config/load-config.js'
+import { loadConfig, parseConfig, redactSecrets } from '../../src/config/load-config.js'
 import { PROJECT_ROOT } from '../helpers/shared-assets.js'
 
 async function configFile(text: string): Promise<string> {
@@ -19,14 +19,16 @@ describe('serving config', () => {
     assert.equal(config.server.port, 8866)
     assert.equal(config.limits.max_body_bytes, 20 * 1024 * 1024)
     assert.equal(config.limits.default_deadline_ms, 30_000)
+    // The det settings are the det package's (its manifest); the config only overrides them.
     assert.deepEqual(config.services.ocr.det, {
-      limit_side_len: 960,
-      limit_type: 'max',
-      thresh: 0.3,
-      box_thresh: 0.6,
-      unclip_ratio: 1.5,
-      max_candidates: 1000,
+      limit_side_len: null,
+      limit_type: null,
+      thresh: null,
+      box_thresh: null,
+      unclip_ratio: null,
+      max_candidates: null,
     })
+    assert.deepEqual(config.models.ops, {})
     assert.equal(config.services.ocr.rec.drop_score, 0.5)
     assert.equal(config.services.ocr.ops.rec.batch_size, 6)
   })
@@ -72,6 +74,25 @@ describe('serving config', () => {
     assert.equal((await loadConfig(file, { PORT: '9100' })).config.server.port, 9100)
     assert.equal((await loadConfig(file, {})).config.server.port, 9000)
     await assert.rejects(loadConfig(file, { PORT: 'eighty' }), /PORT="eighty"/)
+  })
+
+  it('applies PPSERVE_MIRROR and a task’s own variable (PPSERVE_GALLERY_TOKEN) before validating them', async () => {
+    const file = await configFile('models:\n  mirror: /from/file\n')
+    const token = 'a-token-of-enough-length'
+    const { config } = await loadConfig(file, { PPSERVE_MIRROR: '/from/env', PPSERVE_GALLERY_TOKEN: token })
+    assert.equal(config.models.mirror, '/from/env')
+    assert.equal(config.services.recognize.gallery.token, token)
+    assert.equal((await loadConfig(file, {})).config.models.mirror, '/from/file')
+    // Checked like the key it replaces.
+    await assert.rejects(loadConfig(file, { PPSERVE_GALLERY_TOKEN: 'short' }), /services\.recognize\.gallery\.token: a gallery token must have at least 16 characters/)
+  })
+
+  it('redacts secrets in the effective config it prints and logs', () => {
+    const config = parseConfig({ services: { recognize: { gallery: { token: 'a-token-of-enough-length' } } } }, 'x')
+    const shown = redactSecrets(config) as typeof config
+    assert.equal(shown.services.recognize.gallery.token, '<redacted>')
+    assert.equal(shown.server.port, 8866)
+    assert.equal((redactSecrets(parseConfig({}, 'x')) as typeof config).services.recognize.gallery.token, null)
   })
 
   it('freezes the loaded config', async () => {

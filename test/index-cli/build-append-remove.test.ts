@@ -109,7 +109,7 @@ describe('ppserve index build / append / remove / info', { skip: indexCliSkip, t
 
   it('command-line mistakes exit 2 and point to --help; each sub-command has its own help', async () => {
     const missing = await env.index(['append', '--name', 'drinks', '--image-root', GALLERY_ROOT])
-    assert.deepEqual([missing.code, missing.stderr], [2, 'ppserve index append: --data-file is required (see ppserve index append --help)\n'])
+    assert.deepEqual([missing.code, missing.stderr], [2, 'ppserve index append: --data-file is required (see npx ppserve index append --help)\n'])
     const unknown = await env.index(['frobnicate'])
     assert.equal(unknown.code, 2)
     assert.match(unknown.stderr, /unknown index sub-command "frobnicate"/)

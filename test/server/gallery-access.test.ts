@@ -58,6 +58,27 @@ describe('gallery write access', () => {
     assert.notEqual(read.status, 403, 'reading is open')
   })
 
+  it('gallery routes are engine requests: counted, and refused once the engine stops', async () => {
+    const server = await startTestServer(recognizeOnly(TOKEN))
+    servers.push(server)
+    const auth = { authorization: `Bearer ${TOKEN}` }
+    assert.equal((await fetch(`${server.url}/gallery/no-such-index`)).status, 404)
+    assert.equal((await fetch(`${server.url}/gallery/no-such-index/items/1`, { method: 'DELETE', headers: auth })).status, 404)
+    const counted = server.services.engine.tracer.snapshot().services.gallery
+    assert.equal(counted?.count, 2)
+    assert.equal(counted?.successRatio, 0)
+    await server.services.engine.stop()
+    for (const request of [
+      fetch(`${server.url}/gallery/drink`),
+      fetch(`${server.url}/gallery/drink/items/1`, { method: 'DELETE', headers: auth }),
+      fetch(`${server.url}/gallery/drink/items?label=x`, { method: 'DELETE', headers: auth }),
+    ]) {
+      const response = await request
+      assert.equal(response.status, 503)
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'cancelled')
+    }
+  })
+
   it('refuses a configured token shorter than 16 characters at start-up', async () => {
     await assert.rejects(startTestServer(recognizeOnly('short')), /gallery\.token: .*16/)
   })

@@ -1,0 +1,86 @@
+/**
+ * The one request path every task shares, whatever protocol carried the request: take the
+ * deadline out of the options, check the rest against the task's schema and defaults, check the
+ * models it needs are ready (before any work), then run one engine request (deadline,
+ * cancellation, accounting, refused during shutdown) that decodes each image — timed as the
+ * `decode` stage — and hands it to the task.
+ */
+import type { Context } from 'hono'
+import type { Engine } from '../engine/engine.js'
+import type { RequestContext } from '../engine/request-context.js'
+import { timeStage } from '../engine/stage-timer.js'
+import { parseOptions } from '../tasks/option-schema.js'
+import type { RouteKit } from '../tasks/task.js'
+import { decodeImage, type DecodeLimits } from '../vision/decode.js'
+import type { ChannelOrder, Image } from '../vision/image.js'
+import { readImageRequest } from './image-request.js'
+import { requestDeadlineMs } from './request-deadline.js'
+import { serverTiming } from './server-timing.js'
+import { decodeLimitsOf, type RunningTask, type Services } from './services.js'
+
+export interface TaskRequest {
+  readonly images: readonly Uint8Array[]
+  /** Options as the protocol carried them (`deadline_ms` included). */
+  readonly options: Record<string, unknown>
+  readonly deadlineHeader?: string | undefined
+  readonly requestId?: string | undefined
+  /** Aborts the request when the client goes away. */
+  readonly signal?: AbortSignal | undefined
+}
+
+export interface TaskAnswer {
+  readonly options: unknown
+  readonly results: unknown[]
+  readonly ctx: RequestContext
+}
+
+export function decodeTimed(bytes: Uint8Array, limits: DecodeLimits, order: ChannelOrder, ctx: RequestContext): Promise<Image> {
+  return timeStage(ctx, 'decode', 'prep', () => ctx.guard(decodeImage(bytes, limits, order)))
+}
+
+function createContext(engine: Engine, request: Omit<TaskRequest, 'images' | 'options'>, deadlineMs: number): RequestContext {
+  return engine.createContext({ deadlineMs, requestId: request.requestId, signal: request.signal })
+}
+
+export async function executeTask(services: Services, task: RunningTask, request: TaskRequest): Promise<TaskAnswer> {
+  const { definition, service } = task
+  const { deadline_ms: deadlineOption, ...raw } = request.options
+  const deadlineMs = requestDeadlineMs(deadlineOption, request.deadlineHeader, services.config.limits)
+  const options = service.resolveOptions(parseOptions(definition.optionsSchema, raw))
+  services.registry.requireReady(service.modelsFor(options), definition.title)
+  const ctx = createContext(services.engine, request, deadlineMs)
+  const limits = decodeLimitsOf(services.config)
+  const results = await services.engine.serve(definition.name, ctx, (ctx) =>
+    Promise.all(request.images.map(async (bytes) => service.run(await decodeTimed(bytes, limits, service.channelOrder, ctx), options, ctx))),
+  )
+  return { options, results, ctx }
+}
+
+/** The HTTP side of executeTask for the task's own routes: path parameters are options too. */
+export async function answerTaskRoute(c: Context, services: Services, task: RunningTask): Promise<Response> {
+  const { images, options } = await readImageRequest(c.req, services.config.limits.max_images_per_request)
+  const answer = await executeTask(services, task, {
+    images,
+    options: { ...options, ...c.req.param() },
+    deadlineHeader: c.req.header('x-deadline-ms'),
+    requestId: c.get('requestId'),
+    signal: c.req.raw.signal,
+  })
+  c.header('Server-Timing', serverTiming(answer.ctx.timings, performance.now() - answer.ctx.startedAt))
+  return c.json(task.definition.format(answer.results, answer.options))
+}
+
+export function routeKit(services: Services): RouteKit {
+  const limits = decodeLimitsOf(services.config)
+  return {
+    engine: services.engine,
+    limits,
+    readImages: (c, max) => readImageRequest(c.req, max ?? services.config.limits.max_images_per_request),
+    serve: (c, name, work) => {
+      const deadlineMs = requestDeadlineMs(undefined, c.req.header('x-deadline-ms'), services.config.limits)
+      const ctx = createContext(services.engine, { requestId: c.get('requestId'), signal: c.req.raw.signal }, deadlineMs)
+      return services.engine.serve(name, ctx, work)
+    },
+    decode: (bytes, order, ctx) => decodeTimed(bytes, limits, order, ctx),
+  }
+}
