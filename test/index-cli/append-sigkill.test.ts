@@ -82,7 +82,11 @@ describe('index append killed with SIGKILL', { skip: indexCliSkip, timeout: 180_
   it('while embedding: the old index, unchanged', async (t) => {
     const before = await openInfo()
     const note: string[] = []
-    const run = await env.index(['append', '--name', NAME, '--data-file', appendFile, '--image-root', GALLERY_ROOT], killWhen(onStderr(/index: embedding/), () => randomMs(200, 3000), note))
+    // At a random progress line with at least 70 images still to embed (a fixed delay after the
+    // start raced the whole run on a fast machine: 200 images embed in about 2 s).
+    const at = [32, 64, 96, 128][Math.floor(Math.random() * 4)]!
+    const progress = new RegExp(`embedding append\\.txt\\s+${at}/${APPENDED}`)
+    const run = await env.index(['append', '--name', NAME, '--data-file', appendFile, '--image-root', GALLERY_ROOT], killWhen(onStderr(progress), () => randomMs(0, 50), note))
     t.diagnostic(`${note.join('; ')}; exit ${run.code ?? run.signal}`)
     assert.equal(run.signal, 'SIGKILL', `the append finished before the kill: ${run.stderr}`)
     const now = await assertOldOrNew(t, before)
