@@ -23,7 +23,7 @@ function servicesSchema<T extends readonly AnyTask[]>(tasks: T) {
   const twice = names.find((name, i) => names.indexOf(name) !== i)
   if (twice) throw new Error(`task "${twice}" is registered twice`)
   const shape = Object.fromEntries(tasks.map((task) => [task.name, task.config.prefault({} as never)]))
-  return z.strictObject(shape as { [D in T[number] as D['name']]: z.ZodPrefault<D['config']> }).prefault({} as never)
+  return z.strictObject(shape as { [K in T[number]['name']]: z.ZodPrefault<Extract<T[number], { name: K }>['config']> }).prefault({} as never)
 }
 
 /** The whole file's schema for a list of tasks (the registry's, or a test's own). */
