@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { TASKS } from '../tasks/registry.js'
 import type { AnyTask } from '../tasks/task.js'
+import { ProtocolsConfigSchema } from '../server/protocols/protocols-config.js'
 import { OpOverrideSchema } from './op-settings.js'
 
 const positiveInt = z.number().int().positive()
@@ -65,6 +66,8 @@ export function servingConfigSchema<T extends readonly AnyTask[]>(tasks: T) {
       })
       .prefault({}),
     services: servicesSchema(tasks),
+    /** Other protocols on the same tasks (Paddle Serving pipeline, PaddleHub, KServe v2, ...). */
+    protocols: ProtocolsConfigSchema,
   })
 }
 

@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { NotFound, PayloadTooLarge } from '../engine/errors.js'
 import { errorResponse } from './error-response.js'
+import { PROTOCOLS } from './protocols/index.js'
 import { healthRoutes } from './routes/health.js'
 import type { Services } from './services.js'
 import { answerTaskRoute, routeKit } from './task-request.js'
@@ -39,6 +40,8 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
     for (const route of task.definition.routes) app.post(route.path, (c) => answerTaskRoute(c, services, task))
     if (task.definition.extraRoutes) app.route('/', task.definition.extraRoutes(task.service, kit, task.config))
   }
+  const protocols = config.protocols as Record<string, { enabled: boolean } | undefined>
+  for (const protocol of PROTOCOLS) if (protocols[protocol.name]?.enabled) app.route('/', protocol.routes(services))
   app.notFound((c) => errorResponse(new NotFound(`no route ${c.req.method} ${c.req.path}`), c))
   app.onError((error, c) => errorResponse(error, c))
   return app

@@ -1,0 +1,16 @@
+/**
+ * A protocol adapter (ARCHITECTURE.md "Tasks, protocols, runtimes"): it parses its own envelope
+ * into (task, images, options), calls the shared task path (executeTask: same engine, deadlines,
+ * limits, accounting), and formats results and typed errors into its own envelope. No adapter
+ * re-implements a task. Adapters are listed in ./index.ts; each has a `protocols.<name>` config
+ * section (./protocols-config.ts).
+ */
+import type { Hono } from 'hono'
+import type { Services } from '../services.js'
+
+export interface ProtocolAdapter {
+  /** Key under `protocols:` in serving.yml. */
+  readonly name: string
+  /** The adapter's routes; mounted only when its config section is enabled. */
+  routes(services: Services): Hono
+}
