@@ -4,10 +4,12 @@
  * own files; failures print one clear line (no stack for expected errors) and exit non-zero.
  */
 import { ServingError } from '../engine/errors.js'
+import { CLIENT_USAGE, clientCommand } from './client/client-command.js'
 import { CONVERT_USAGE, convertCommand } from './convert.js'
 import { indexCommand, indexUsage } from './index-command.js'
 import { MODELS_USAGE, modelsCommand } from './models.js'
 import { SERVE_USAGE, serveCommand } from './serve.js'
+import { UsageError } from './usage-error.js'
 
 interface Command {
   run: (args: string[]) => Promise<void>
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
 
     summary: 'build, append to, remove from, import and inspect gallery indexes for /recognize',
   },
+  client: { run: clientCommand, usage: CLIENT_USAGE, summary: 'send images to a running server (native, Paddle Serving or PaddleHub protocol) and print results and latency' },
 }
 
 function printHelp(): void {
@@ -51,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const code = (error as { code?: string })?.code ?? ''
-  if (code.startsWith('ERR_PARSE_ARGS_')) {
+  if (code.startsWith('ERR_PARSE_ARGS_') || error instanceof UsageError) {
     // A usage mistake, not a failure: exit 2 like the sub-commands that check their own usage.
     process.stderr.write(`ppserve: ${(error as Error).message} (see --help)\n`)
     process.exit(2)
