@@ -1,98 +1,156 @@
 /**
- * Reads a Python literal (what `ast.literal_eval` accepts, as far as servers print it): lists,
- * tuples, dicts, strings (single or double quotes, escapes), ints, floats, True/False/None.
- * Paddle Serving puts `str(list)` in its response `value` fields and its official clients
- * `eval()` them; the client reads both those and our JSON-compatible ones. No npm package reads
- * Python literals, hence this small recursive-descent reader. Tests use it to prove a value is
- * what Python itself would read.
+ * A reader of Python literals as ast.literal_eval reads them: Paddle Serving answers carry str()
+ * of lists in their values, which `ppserve client` and the tests read (no npm package does). Lists,
+ * tuples, dicts, strings (single, double and triple quotes, r/u/b prefixes, adjacent strings joined, every
+ * escape), ints, floats (exponent, leading or trailing dot, underscores), True, False, None and
+ * negative numbers. Tuples become arrays and None null, so the result compares with JSON.parse.
+ * Anything else is a SyntaxError naming the offset.
  */
-export type PythonValue = null | boolean | number | string | PythonValue[] | { [key: string]: PythonValue }
+export type PythonValue = string | number | boolean | null | PythonValue[] | { [key: string]: PythonValue }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', b: '\b', f: '\f' }
-/** Deeper than any server output; stops hostile input from overflowing the stack. */
-const MAX_DEPTH = 200
+const SIMPLE_ESCAPES: Record<string, string> = { '\n': '', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' }
+const NUMBER = /^(?:\d(?:_?\d)*)?(?:\.(?:\d(?:_?\d)*)?)?(?:[eE][+-]?\d(?:_?\d)*)?/
 
-/** `acceptJson` also takes JSON's true/false/null (a client reading either kind of server). */
-export function parsePythonLiteral(text: string, options: { acceptJson?: boolean } = {}): PythonValue {
-  const words = options.acceptJson ? /^(True|False|None|true|false|null)\b/ : /^(True|False|None)\b/
-  let at = 0
-  const fail = (what: string): never => {
-    throw new SyntaxError(`not a Python literal: ${what} at offset ${at}: ${JSON.stringify(text.slice(at, at + 20))}`)
+class Reader {
+  pos = 0
+  constructor(readonly text: string) {}
+
+  fail(what: string): never {
+    throw new SyntaxError(`${what} at offset ${this.pos} of ${JSON.stringify(this.text.slice(0, 80))}`)
   }
-  const space = () => {
-    while (at < text.length && /\s/.test(text[at]!)) at++
+
+  skipSpace(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++
   }
-  const string = (): string => {
-    const quote = text[at++]!
-    let out = ''
-    while (at < text.length && text[at] !== quote) {
-      const ch = text[at++]!
-      if (ch !== '\\') {
-        out += ch
-        continue
-      }
-      const next = text[at++] ?? fail('a dangling escape')
-      if (next === 'u' || next === 'x' || next === 'U') {
-        const width = next === 'x' ? 2 : next === 'u' ? 4 : 8
-        const hex = text.slice(at, at + width)
-        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) fail('a bad \\' + next + ' escape')
-        out += String.fromCodePoint(parseInt(hex, 16))
-        at += width
-      } else out += ESCAPES[next] ?? `\\${next}`
+
+  eat(char: string): boolean {
+    this.skipSpace()
+    if (this.text[this.pos] !== char) return false
+    this.pos++
+    return true
+  }
+
+  value(): PythonValue {
+    this.skipSpace()
+    const c = this.text[this.pos]
+    if (c === '[') return this.sequence(']')
+    if (c === '(') return this.sequence(')')
+    if (c === '{') return this.dict()
+    if (c === '-' || c === '+') {
+      this.pos++
+      const n = this.value()
+      if (typeof n !== 'number') this.fail('a sign before a non-number')
+      return c === '-' ? -n : n
     }
-    if (text[at++] !== quote) fail('an unterminated string')
-    return out
+    const word = /^(True|False|None)\b/.exec(this.text.slice(this.pos))
+    if (word) {
+      this.pos += word[1]!.length
+      return word[1] === 'None' ? null : word[1] === 'True'
+    }
+    if (c !== undefined && /[rRuUbB'"]/.test(c)) return this.strings()
+    return this.number()
   }
-  const sequence = (close: string, depth: number): PythonValue[] => {
+
+  sequence(close: string): PythonValue[] {
+    this.pos++
     const items: PythonValue[] = []
-    space()
-    while (text[at] !== close) {
-      items.push(value(depth + 1))
-      space()
-      if (text[at] === ',') at++
-      else if (text[at] !== close) fail(`"," or "${close}"`)
-      space()
+    while (!this.eat(close)) {
+      items.push(this.value())
+      if (!this.eat(',')) {
+        if (this.eat(close)) return items
+        this.fail(`expected , or ${close}`)
+      }
     }
-    at++
     return items
   }
-  const dict = (depth: number): { [key: string]: PythonValue } => {
-    const out: { [key: string]: PythonValue } = {}
-    space()
-    while (text[at] !== '}') {
-      const key = value(depth + 1)
-      space()
-      if (text[at++] !== ':') fail('":"')
-      out[String(key)] = value(depth + 1)
-      space()
-      if (text[at] === ',') at++
-      else if (text[at] !== '}') fail('"," or "}"')
-      space()
+
+  dict(): Record<string, PythonValue> {
+    this.pos++
+    const result: Record<string, PythonValue> = {}
+    while (!this.eat('}')) {
+      const key = this.value()
+      if (!this.eat(':')) this.fail('expected :')
+      result[String(key)] = this.value()
+      if (!this.eat(',')) {
+        if (this.eat('}')) return result
+        this.fail('expected , or }')
+      }
     }
-    at++
-    return out
+    return result
   }
-  const value = (depth: number): PythonValue => {
-    if (depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`)
-    space()
-    const ch = text[at]
-    if (ch === undefined) return fail('the end of the text')
-    if (ch === '[') return at++, sequence(']', depth)
-    if (ch === '(') return at++, sequence(')', depth)
-    if (ch === '{') return at++, dict(depth)
-    if (ch === '"' || ch === "'") return string()
-    const word = words.exec(text.slice(at))
-    if (word) {
-      at += word[0].length
-      return word[0] === 'True' || word[0] === 'true' ? true : word[0] === 'False' || word[0] === 'false' ? false : null
+
+  /** One or more adjacent string literals, joined as Python joins them. */
+  strings(): string {
+    let text = this.string()
+    for (;;) {
+      const save = this.pos
+      this.skipSpace()
+      if (!/^[rRuUbB]{0,2}['"]/.test(this.text.slice(this.pos))) {
+        this.pos = save
+        return text
+      }
+      text += this.string()
     }
-    const number = /^[-+]?(\d+\.?\d*(e[-+]?\d+)?|\.\d+(e[-+]?\d+)?|inf|nan)/i.exec(text.slice(at))
-    if (!number) return fail('a value')
-    at += number[0].length
-    return Number(number[0].replace(/inf/i, 'Infinity').replace(/nan/i, 'NaN'))
   }
-  const result = value(0)
-  space()
-  if (at !== text.length) fail('text after the value')
-  return result
+
+  string(): string {
+    const prefix = /^[rRuUbB]{0,2}/.exec(this.text.slice(this.pos))![0]
+    this.pos += prefix.length
+    const raw = /r/i.test(prefix)
+    const open = this.text[this.pos]
+    if (open !== "'" && open !== '"') this.fail('expected a quote')
+    const quote = this.text.startsWith(open.repeat(3), this.pos) ? open.repeat(3) : open
+    this.pos += quote.length
+    let out = ''
+    for (;;) {
+      if (this.pos >= this.text.length) this.fail('unterminated string')
+      if (this.text.startsWith(quote, this.pos)) {
+        this.pos += quote.length
+        return out
+      }
+      const c = this.text[this.pos++]!
+      if (c === '\n' && quote.length === 1) this.fail('newline in a string')
+      if (c !== '\\') out += c
+      else if (raw) out += c + this.text[this.pos++]!
+      else out += this.escape()
+    }
+  }
+
+  escape(): string {
+    const c = this.text[this.pos++]!
+    if (c in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[c]!
+    const hex = (digits: number) => {
+      const code = this.text.slice(this.pos, this.pos + digits)
+      if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(code)) this.fail(`bad \\${c} escape`)
+      this.pos += digits
+      return String.fromCodePoint(parseInt(code, 16))
+    }
+    if (c === 'x') return hex(2)
+    if (c === 'u') return hex(4)
+    if (c === 'U') return hex(8)
+    const octal = /^[0-7]{1,3}/.exec(this.text.slice(this.pos - 1))
+    if (octal) {
+      this.pos += octal[0].length - 1
+      return String.fromCharCode(parseInt(octal[0], 8))
+    }
+    return `\\${c}` // Python keeps unknown escapes as they are
+  }
+
+  number(): number {
+    const match = NUMBER.exec(this.text.slice(this.pos))![0]
+    if (match === '' || match === '.' || /^\.?[eE]/.test(match)) this.fail('expected a value')
+    // Python rejects leading zeros in non-zero ints (007), which JSON does too.
+    if (/^0\d/.test(match) && !/[.eE]/.test(match)) this.fail('leading zero')
+    this.pos += match.length
+    if (/^[jJlL]/.test(this.text.slice(this.pos))) this.fail('complex and long literals are not read')
+    return Number(match.replace(/_/g, ''))
+  }
+}
+
+export function readPythonLiteral(text: string): PythonValue {
+  const reader = new Reader(text)
+  const value = reader.value()
+  reader.skipSpace()
+  if (reader.pos !== text.length) reader.fail('trailing text')
+  return value
 }

@@ -3,7 +3,7 @@
  * lines it prints from the answer. One entry per protocol; the server side of each lives in
  * src/server/protocols/ (the native routes in the task definitions).
  */
-import { parsePythonLiteral, type PythonValue } from '../../util/python-literal.js'
+import { readPythonLiteral } from '../../util/python-literal.js'
 
 export const SERVICES = ['ocr', 'classify', 'recognize'] as const
 export type ClientService = (typeof SERVICES)[number]
@@ -69,8 +69,8 @@ const paddle: ClientProtocol = {
   summarize(_service, body) {
     const answer = body as PipelineBody
     if (answer.err_no !== 0) throw new Error(`err_no ${answer.err_no}: ${answer.err_msg}`)
-    // Values are Python str() of lists on Paddle's servers, JSON-compatible text on ours.
-    return answer.key.map((key, i) => `${key}: ${stringsIn(parsePythonLiteral(answer.value[i] ?? '', { acceptJson: true }) as PythonValue).join(' | ')}`)
+    // Values are Python str() of lists on Paddle's servers, text both languages read on ours.
+    return answer.key.map((key, i) => `${key}: ${stringsIn(readPythonLiteral(answer.value[i] ?? '')).join(' | ')}`)
   },
 }
 
