@@ -41,7 +41,9 @@ export async function serveCommand(args: string[]): Promise<void> {
     // Missing weights are fetched before loading; a model that cannot be had leaves the server
     // up and /readyz saying which and why.
     const mirror = config.models.mirror ?? undefined
-    const results = await ensureModelsPulled(config.models.dir, modelNamesOf(config), { mirror })
+    // Remote models run elsewhere: only their manifests need to be here.
+    const local = modelNamesOf(config).filter((name) => !(name in config.models.remote))
+    const results = await ensureModelsPulled(config.models.dir, local, { mirror })
     for (const result of results) {
       if (result.status === 'pulled') log.info(`model ${result.name} pulled`)
       if (result.status === 'failed') log.warn(`model ${result.name} could not be pulled: ${result.error?.message}`)

@@ -4,6 +4,7 @@
  * process() calls in flight, and routes every result back to the request it came from.
  */
 import { performance } from 'node:perf_hooks'
+import { withBatchDeadline } from './batch-deadline.js'
 import { coveredTime, type Interval } from './busy-time.js'
 import { Cancelled, InferenceError, Overloaded, isServingError, type ServingError } from './errors.js'
 import type { OpSettings, OpStats } from './op.js'
@@ -26,6 +27,8 @@ interface Pending<Item, ItemOut> {
   readonly outputs: ItemOut[]
   readonly submittedAt: number
   readonly signal: AbortSignal
+  /** performance.now() time of the request's deadline, when known. */
+  readonly deadlineAt: number | undefined
   /** The process() calls that carried this request's items. */
   readonly batches: Interval[]
   remaining: number
@@ -67,8 +70,11 @@ export class BatchQueue<Item, ItemOut> {
     return { queued: this.#queue.length, inflight: this.#running.size }
   }
 
-  /** Queues a request's items; settles once all are processed, one fails, or `signal` aborts. */
-  submit(items: readonly Item[], signal: AbortSignal): Promise<BatchResult<ItemOut>> {
+  /**
+   * Queues a request's items; settles once all are processed, one fails, or `signal` aborts.
+   * `deadlineAt` (performance.now() time) is handed to the model runtime (./batch-deadline.ts).
+   */
+  submit(items: readonly Item[], signal: AbortSignal, deadlineAt?: number): Promise<BatchResult<ItemOut>> {
     if (this.#stopped) return Promise.reject(new Cancelled('server is shutting down'))
     if (signal.aborted) return Promise.reject(signal.reason)
     if (items.length === 0) {
@@ -84,6 +90,7 @@ export class BatchQueue<Item, ItemOut> {
         outputs: new Array<ItemOut>(items.length),
         submittedAt: performance.now(),
         signal,
+        deadlineAt,
         batches: [],
         remaining: items.length,
         queued: items.length,
@@ -155,7 +162,7 @@ export class BatchQueue<Item, ItemOut> {
     let outputs: Array<ItemOut | Error> = []
     let failure: ServingError | undefined
     try {
-      outputs = await this.process(items)
+      outputs = await withBatchDeadline(latestDeadline(batch), () => this.process(items))
       if (!Array.isArray(outputs) || outputs.length !== items.length) {
         const got = Array.isArray(outputs) ? `${outputs.length} outputs` : typeof outputs
         failure = new InferenceError(`op "${this.name}" returned ${got} for a batch of ${items.length} items`)
@@ -236,6 +243,16 @@ export class BatchQueue<Item, ItemOut> {
       retryAfterS,
     )
   }
+}
+
+/** The call serves every request of the batch, so it may run until the last one's deadline. */
+function latestDeadline(batch: ReadonlyArray<Entry<unknown, unknown>>): number | undefined {
+  let latest: number | undefined
+  for (const { request } of batch) {
+    if (request.deadlineAt === undefined) return undefined
+    latest = Math.max(latest ?? request.deadlineAt, request.deadlineAt)
+  }
+  return latest
 }
 
 function toServingError(error: unknown, context: string): ServingError {

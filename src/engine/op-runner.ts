@@ -35,7 +35,7 @@ export class OpRunner<In, Item, ItemOut, Out> implements OpHandle<In, Out> {
     let outputs: ItemOut[] = []
     if (items.length > 0) {
       // The queue itself rejects on abort; guard keeps that promise independent of its internals.
-      const result = await ctx.guard(this.queue.submit(items, ctx.signal))
+      const result = await ctx.guard(this.queue.submit(items, ctx.signal, ctx.deadlineAt))
       this.#record(ctx, 'in', result.queuedMs)
       this.#record(ctx, 'midp', result.processMs)
       this.#record(ctx, 'out', performance.now() - result.doneAt)

@@ -79,7 +79,13 @@ export async function createServices(config: Readonly<ServingConfig>, options: S
   const tracer = new Tracer()
   const engine = new Engine({ tracer, defaultDeadlineMs: config.limits.default_deadline_ms })
   const known = options.tasks ?? TASKS
-  const registry = new ModelRegistry(config.models.dir, sessionOptionsOf(config), options.sessionFactory, manifestSectionsOf(known))
+  const registry = new ModelRegistry(
+    config.models.dir,
+    sessionOptionsOf(config),
+    options.sessionFactory,
+    manifestSectionsOf(known),
+    config.models.remote,
+  )
   const kit = taskKit(config, engine, registry)
   const enabled = known.filter((task) => sectionOf(config, task).enabled)
   const tasks = await Promise.all(
