@@ -20,6 +20,8 @@ export const OcrOptionsSchema = z.strictObject({
   drop_score: numeric().pipe(z.number().min(0).max(1)).optional(),
   limit_side_len: integer().pipe(z.number().min(32).max(4096)).optional(),
   limit_type: z.enum(['max', 'min']).optional(),
+  /** DB pixel threshold: probability-map pixels above it are text. */
+  thresh: numeric().pipe(z.number().min(0).max(1)).optional(),
   box_thresh: numeric().pipe(z.number().min(0).max(1)).optional(),
   unclip_ratio: numeric().pipe(z.number().min(0.5).max(5)).optional(),
 })
@@ -53,7 +55,7 @@ export function applyOcrDefaults(options: ParsedOcrOptions, config: OcrConfig, d
     limitSideLen: options.limit_side_len ?? overrides.limit_side_len ?? detDefaults.limitSideLen,
     limitType: options.limit_type ?? overrides.limit_type ?? detDefaults.limitType,
     db: {
-      thresh: overrides.thresh ?? detDefaults.db.thresh,
+      thresh: options.thresh ?? overrides.thresh ?? detDefaults.db.thresh,
       boxThresh: options.box_thresh ?? overrides.box_thresh ?? detDefaults.db.boxThresh,
       unclipRatio: options.unclip_ratio ?? overrides.unclip_ratio ?? detDefaults.db.unclipRatio,
       maxCandidates: overrides.max_candidates ?? detDefaults.db.maxCandidates,

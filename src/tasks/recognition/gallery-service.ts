@@ -25,6 +25,28 @@ export interface AddedItem {
   readonly path: string
 }
 
+/** An image to add under a label: decoded for the features, and its bytes kept with the index. */
+export interface NewItem {
+  readonly image: Image
+  readonly bytes: Uint8Array
+  readonly label: string
+}
+
+function checkLabels(items: readonly NewItem[]): void {
+  for (const item of items) {
+    const problem = labelProblem(item.label)
+    if (problem) throw new InvalidInput(`invalid label ${JSON.stringify(item.label)}: ${problem}`)
+  }
+}
+
+const uploadPath = (): string => `${UPLOADS_DIR}/${randomUUID()}.img`
+
+async function writeUpload(dir: string, relative: string, bytes: Uint8Array): Promise<void> {
+  const file = path.join(dir, relative)
+  await mkdir(path.dirname(file), { recursive: true })
+  await writeFile(file, bytes)
+}
+
 export class GalleryService {
   private readonly galleries = new Map<string, Promise<RecognitionGallery>>()
 
@@ -67,30 +89,63 @@ export class GalleryService {
 
   /** Adds one image under `label` (the whole image, as build_gallery.py does). */
   async addItem(indexName: string, image: Image, bytes: Uint8Array, label: string, ctx: RequestContext): Promise<AddedItem> {
-    const problem = labelProblem(label)
-    if (problem) throw new InvalidInput(`invalid label: ${problem}`)
+    return (await this.addItems(indexName, [{ image, bytes, label }], ctx))[0]!
+  }
+
+  /** Adds images under their labels as one change (one generation). */
+  async addItems(indexName: string, items: readonly NewItem[], ctx: RequestContext): Promise<AddedItem[]> {
+    checkLabels(items)
     const embedder = this.embedder ?? this.modelNotReady()
     const gallery = await this.open(indexName)
-    const [vector] = await embedder.embed([image], ctx)
-    // Keep the uploaded file with the index, under a name we choose (clients never name paths).
-    const relative = `${UPLOADS_DIR}/${randomUUID()}.img`
-    const file = path.join(gallery.index.dir, relative)
-    await mkdir(path.dirname(file), { recursive: true })
-    await writeFile(file, bytes)
+    const vectors = await embedder.embed(items.map((item) => item.image), ctx)
+    const paths = items.map(uploadPath)
+    // Keep the uploaded files with the index, under names we choose (clients never name paths).
+    await Promise.all(items.map((item, i) => writeUpload(gallery.index.dir, paths[i]!, item.bytes)))
     try {
-      const [id] = await gallery.add([vector!], [{ path: relative, label }])
-      return { id: id!, label, path: relative }
+      const ids = await gallery.add(vectors, items.map((item, i) => ({ path: paths[i]!, label: item.label })))
+      return ids.map((id, i) => ({ id, label: items[i]!.label, path: paths[i]! }))
     } catch (error) {
-      await rm(file, { force: true })
+      await Promise.all(paths.map((relative) => rm(path.join(gallery.index.dir, relative), { force: true })))
       throw error
     }
   }
 
+  /** Creates the gallery `name` from images and labels (index settings from the config); it must not exist. */
+  async createGallery(name: string, items: readonly NewItem[], ctx: RequestContext): Promise<AddedItem[]> {
+    if (!INDEX_NAME.test(name)) throw new InvalidInput(`invalid index name ${JSON.stringify(name)} (letters, digits, _ . -)`)
+    checkLabels(items)
+    if (items.length === 0) throw new InvalidInput('a gallery needs at least one image')
+    const embedder = this.embedder ?? this.modelNotReady()
+    const unavailable = faissUnavailableReason()
+    if (unavailable) throw new ModelNotReady(`gallery search is unavailable: ${unavailable}`)
+    const dir = path.join(this.config.indexes_dir, name)
+    if (galleryExists(dir)) throw new InvalidInput(`gallery index ${name} already exists`)
+    const vectors = await embedder.embed(items.map((item) => item.image), ctx)
+    const paths = items.map(uploadPath)
+    const entries = items.map((item, i) => ({ path: paths[i]!, label: item.label }))
+    const gallery = await RecognitionGallery.create(dir, vectors, entries, { model: embedder.model, ...this.config.index, segments: embedder.segments })
+    // Written after create(), which clears the folder of an interrupted earlier creation.
+    await Promise.all(items.map((item, i) => writeUpload(dir, paths[i]!, item.bytes)))
+    return gallery.index.entries.map((entry) => ({ id: entry.id, label: entry.label, path: entry.path }))
+  }
+
   async removeItem(indexName: string, id: number): Promise<void> {
+    await this.removeItems(indexName, [id])
+  }
+
+  /** Removes items by id as one change; NotFound (and nothing removed) when one is unknown. */
+  async removeItems(indexName: string, ids: readonly number[]): Promise<void> {
     const gallery = await this.open(indexName)
-    const entry = gallery.index.entries.find((e) => e.id === id)
-    await gallery.remove([id])
-    if (entry?.path.startsWith(`${UPLOADS_DIR}/`)) await rm(path.join(gallery.index.dir, entry.path), { force: true })
+    const entries = gallery.index.entries.filter((e) => ids.includes(e.id))
+    await gallery.remove(ids)
+    for (const entry of entries) {
+      if (entry.path.startsWith(`${UPLOADS_DIR}/`)) await rm(path.join(gallery.index.dir, entry.path), { force: true })
+    }
+  }
+
+  /** Every item's label by id (PaddleX's idMap). */
+  async labelsById(indexName: string): Promise<Record<number, string>> {
+    return Object.fromEntries((await this.open(indexName)).index.entries.map((e) => [e.id, e.label]))
   }
 
   async removeLabel(indexName: string, label: string): Promise<number[]> {

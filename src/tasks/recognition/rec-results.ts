@@ -11,6 +11,8 @@ export interface RecognizedObject {
   bbox: [number, number, number, number]
   rec_docs: string
   rec_scores: number
+  /** The mainbody detector's score of the box (1 for the whole image); not in PaddleClas's answer. */
+  det_score?: number
   /** The best `return_k` gallery hits for the box, when asked for. */
   candidates?: Array<{ id: number; label: string; score: number }>
 }
@@ -21,9 +23,15 @@ export interface SelectionOptions {
   readonly returnK: number | undefined
 }
 
-export function selectRecognitions(boxes: readonly Box[], hits: readonly GalleryHit[][], options: SelectionOptions): RecognizedObject[] {
+/** `detScores`: the detector's score of each box, reported as `det_score`. */
+export function selectRecognitions(
+  boxes: readonly Box[],
+  hits: readonly GalleryHit[][],
+  options: SelectionOptions,
+  detScores?: readonly number[],
+): RecognizedObject[] {
   const kept = boxes
-    .map((box, i) => ({ box, hits: hits[i] ?? [] }))
+    .map((box, i) => ({ box, hits: hits[i] ?? [], detScore: detScores?.[i] }))
     .filter(({ hits }) => hits[0] !== undefined && hits[0].score >= options.scoreThres)
   const order = nms(
     kept.map((k) => k.box),
@@ -31,12 +39,13 @@ export function selectRecognitions(boxes: readonly Box[], hits: readonly Gallery
     { iouThreshold: options.nmsThres, plusOne: true },
   )
   return order.map((i) => {
-    const { box, hits } = kept[i]!
+    const { box, hits, detScore } = kept[i]!
     const result: RecognizedObject = {
       bbox: [Math.round(box[0]), Math.round(box[1]), Math.round(box[2]), Math.round(box[3])],
       rec_docs: hits[0]!.label,
       rec_scores: hits[0]!.score,
     }
+    if (detScore !== undefined) result.det_score = detScore
     if (options.returnK !== undefined) {
       result.candidates = hits.slice(0, options.returnK).map((hit) => ({ id: hit.id, label: hit.label, score: hit.score }))
     }

@@ -69,7 +69,7 @@ export class RecognitionService implements TaskService<ParsedRecognizeOptions, R
     const boxes = detections.map((d) => d.box)
     const vectors = await embedder.embed(boxes.map((box) => cropBox(image, box)), ctx)
     const hits = await timeStage(ctx, 'search', 'midp', () => gallery.search(vectors, Math.max(1, options.returnK ?? 1)))
-    return selectRecognitions(boxes, hits, options)
+    return selectRecognitions(boxes, hits, options, detections.map((d) => d.score))
   }
 }
 

@@ -12,8 +12,9 @@ import { RecognizeConfigSchema } from './recognize-config.js'
 import { RecognizeOptionsSchema } from './recognize-options.js'
 import { RecognitionService, recognitionModelNames } from './recognition-service.js'
 
+/** PaddleClas's fields (det_score is for protocols that report it), scores rounded. */
 function rounded(objects: RecognizedObject[]): RecognizedObject[] {
-  return objects.map((o) => ({
+  return objects.map(({ det_score: _detScore, ...o }) => ({
     ...o,
     rec_scores: roundScore(o.rec_scores),
     ...(o.candidates ? { candidates: o.candidates.map((h) => ({ ...h, score: roundScore(h.score) })) } : {}),
