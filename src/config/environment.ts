@@ -24,6 +24,7 @@ function portNumber(text: string): number {
 const SERVER_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'PORT', path: ['server', 'port'], parse: portNumber },
   { variable: MIRROR_ENV, path: ['models', 'mirror'] },
+  { variable: 'PPSERVE_KSERVE_TOKEN', path: ['protocols', 'kserve', 'repository_token'] },
 ]
 
 export function envOverrides(tasks: readonly AnyTask[]): EnvOverride[] {

@@ -7,6 +7,7 @@ import { TASKS } from '../tasks/registry.js'
 import type { AnyTask } from '../tasks/task.js'
 import { ProtocolsConfigSchema } from '../server/protocols/protocols-config.js'
 import { OpOverrideSchema } from './op-settings.js'
+import { RemoteModelsSchema } from './remote-models.js'
 
 const positiveInt = z.number().int().positive()
 const nonNegativeInt = z.number().int().nonnegative()
@@ -57,6 +58,8 @@ export function servingConfigSchema<T extends readonly AnyTask[]>(tasks: T) {
         mirror: z.string().nullable().default(null),
         /** Scheduling per package (`googlenet_v1: {batch_size: 4}`), over the task's op settings. */
         ops: z.record(z.string(), OpOverrideSchema).default({}),
+        /** Packages served by a KServe v2 endpoint instead of a local session (./remote-models.ts). */
+        remote: RemoteModelsSchema,
       })
       .prefault({}),
     tracer: z

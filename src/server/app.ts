@@ -35,13 +35,15 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
     }),
   )
   app.route('/', healthRoutes(registry, () => state.shuttingDown))
+  // Protocols first: an adapter may share a native path (PaddleX's POST /ocr) and pass the
+  // requests that are not in its envelope on to the task route with next().
+  const protocols = config.protocols as Record<string, { enabled: boolean } | undefined>
+  for (const protocol of PROTOCOLS) if (protocols[protocol.name]?.enabled) app.route('/', protocol.routes(services))
   const kit = routeKit(services)
   for (const task of services.tasks) {
     for (const route of task.definition.routes) app.post(route.path, (c) => answerTaskRoute(c, services, task))
     if (task.definition.extraRoutes) app.route('/', task.definition.extraRoutes(task.service, kit, task.config))
   }
-  const protocols = config.protocols as Record<string, { enabled: boolean } | undefined>
-  for (const protocol of PROTOCOLS) if (protocols[protocol.name]?.enabled) app.route('/', protocol.routes(services))
   app.notFound((c) => errorResponse(new NotFound(`no route ${c.req.method} ${c.req.path}`), c))
   app.onError((error, c) => errorResponse(error, c))
   return app

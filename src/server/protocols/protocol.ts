@@ -11,6 +11,9 @@ import type { Services } from '../services.js'
 export interface ProtocolAdapter {
   /** Key under `protocols:` in serving.yml. */
   readonly name: string
-  /** The adapter's routes; mounted only when its config section is enabled. */
+  /**
+   * The adapter's routes; mounted only when its config section is enabled, before the tasks'
+   * routes: a route on a native path must pass requests not in its envelope on with `next()`.
+   */
   routes(services: Services): Hono
 }
