@@ -20,6 +20,15 @@ if (faissMissing && process.env.CI === 'true') throw new Error(`CI=true but fais
 /** `skip` option for suites that need this env: the shared assets and faiss. */
 export const needsProtocolEnv: false | string = needsSharedAssets || (faissMissing ? `faiss unavailable: ${faissMissing}` : false)
 
+/** The Paddle Serving pipeline envelope, as the tests read it. */
+export interface PipelineAnswer {
+  err_no: number
+  err_msg: string
+  key: string[]
+  value: string[]
+  tensors: unknown[]
+}
+
 export interface ProtocolEnv {
   readonly server: TestServer
   readonly recognition: RecognitionEnv

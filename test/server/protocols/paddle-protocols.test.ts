@@ -9,18 +9,10 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { truncatedJpeg } from '../../helpers/bad-images.js'
-import { needsProtocolEnv, startProtocolEnv, type ProtocolEnv } from '../../helpers/paddle-protocols-env.js'
+import { needsProtocolEnv, startProtocolEnv, type PipelineAnswer, type ProtocolEnv } from '../../helpers/paddle-protocols-env.js'
 import { readPythonLiteral, type PythonValue } from '../../../src/util/python-literal.js'
 import { GALLERY_ROOT } from '../../helpers/recognition-env.js'
 import { asset } from '../../helpers/shared-assets.js'
-
-interface PipelineAnswer {
-  err_no: number
-  err_msg: string
-  key: string[]
-  value: string[]
-  tensors: unknown[]
-}
 
 interface HubAnswer {
   msg: string

@@ -12,16 +12,9 @@ import { createApp } from '../../../src/server/app.js'
 import { smallJpeg, truncatedJpeg } from '../../helpers/bad-images.js'
 import { fakeOcrSessions } from '../../helpers/fake-ocr-sessions.js'
 import { startTestServer, type TestServer } from '../../helpers/http-server.js'
+import type { PipelineAnswer } from '../../helpers/paddle-protocols-env.js'
 import { testServices } from '../../helpers/services.js'
 import { PROJECT_ROOT } from '../../helpers/shared-assets.js'
-
-interface PipelineAnswer {
-  err_no: number
-  err_msg: string
-  key: string[]
-  value: string[]
-  tensors: unknown[]
-}
 
 async function ocrModelsDir(missingRec = false): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ppserve-protocol-models-'))
