@@ -28,7 +28,7 @@ const COMMANDS: Record<string, Command> = {
 
     summary: 'build, append to, remove from, import and inspect gallery indexes for /recognize',
   },
-  client: { run: clientCommand, usage: CLIENT_USAGE, summary: 'send images to a running server (native, Paddle Serving or PaddleHub protocol) and print results and latency' },
+  client: { run: clientCommand, usage: CLIENT_USAGE, summary: 'send images to a running server (native, Paddle Serving, PaddleHub or PaddleX protocol) and print results and latency' },
 }
 
 function printHelp(): void {

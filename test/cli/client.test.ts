@@ -24,7 +24,7 @@ describe('ppserve client', { skip: needsSharedAssets, timeout: 240_000 }, () => 
   })
   after(() => server?.close())
 
-  for (const protocol of ['native', 'paddle', 'hub']) {
+  for (const protocol of ['native', 'paddle', 'hub', 'paddlex']) {
     it(`reads every image of imgs/ over the ${protocol} protocol`, async () => {
       const { stdout } = await client(server.url, asset('images/ocr/imgs'), '--protocol', protocol)
       assert.match(stdout, /^11\.jpg {2}\d+\.\d ms {2}\d+ result\(s\)$/m)
@@ -41,7 +41,7 @@ describe('ppserve client', { skip: needsSharedAssets, timeout: 240_000 }, () => 
     })
     await assert.rejects(client(server.url, asset('images/ocr/imgs'), '--protocol', 'grpc'), (error: { code: number; stderr: string }) => {
       assert.equal(error.code, 2)
-      assert.match(error.stderr, /--protocol must be one of native, paddle, hub, got "grpc"/)
+      assert.match(error.stderr, /--protocol must be one of native, paddle, hub, paddlex, got "grpc"/)
       return true
     })
   })

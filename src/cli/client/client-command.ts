@@ -10,14 +10,15 @@ import { parseArgs } from 'node:util'
 import { UsageError } from '../usage-error.js'
 import { PROTOCOLS, SERVICES, type ClientService, type ProtocolName } from './wire.js'
 
-export const CLIENT_USAGE = `usage: ppserve client URL PATH... [--service ocr|classify|recognize] [--protocol native|paddle|hub]
+export const CLIENT_USAGE = `usage: ppserve client URL PATH... [--service ocr|classify|recognize] [--protocol native|paddle|hub|paddlex]
 
   URL                  the server, e.g. http://127.0.0.1:8866
   PATH...              image files, or folders whose images (jpg, jpeg, png, bmp, webp, tif) are all sent
   --service S          ocr (default), classify or recognize
   --protocol P         native (default: POST /ocr, /classify, /recognize with the image bytes),
                        paddle (Paddle Serving pipeline: /ocr|imagenet|recognition/prediction),
-                       hub (PaddleHub: /predict/ocr_system; OCR only)
+                       hub (PaddleHub: /predict/ocr_system; OCR only),
+                       paddlex (PaddleX serving: /ocr {file}, /image-classification, /shitu-infer)
   --timeout-ms N       give up on one image after N ms (default 60000)
 
 Exit code 1 when any image failed.`

@@ -93,5 +93,42 @@ const hub: ClientProtocol = {
   },
 }
 
-export const PROTOCOLS = { native, paddle, hub } as const satisfies Record<string, ClientProtocol>
+/** PaddleX serving (PaddleOCR 3.x / PaddleX 3.x): JSON in, {logId, errorCode, errorMsg, result} out. */
+const PADDLEX_PATHS: Record<ClientService, { path: string; field: string }> = {
+  ocr: { path: '/ocr', field: 'file' },
+  classify: { path: '/image-classification', field: 'image' },
+  recognize: { path: '/shitu-infer', field: 'image' },
+}
+
+interface PaddlexBody {
+  errorCode: number
+  errorMsg: string
+  result?: {
+    ocrResults?: Array<{ prunedResult: { rec_texts: string[]; rec_scores: number[] } }>
+    categories?: Array<{ name: string; score: number }>
+    detectedObjects?: Array<{ bbox: number[]; recResults: Array<{ label: string; score: number }> }>
+  }
+}
+
+const paddlex: ClientProtocol = {
+  services: SERVICES,
+  request(service, image) {
+    const { path, field } = PADDLEX_PATHS[service]
+    // No drawn image back: the client prints text, and drawing costs the server time.
+    const body = { [field]: base64(image), ...(service === 'ocr' ? { fileType: 1 } : {}), visualize: false }
+    return { path, init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } }
+  },
+  summarize(service, body) {
+    const { errorCode, errorMsg, result } = body as PaddlexBody
+    if (errorCode !== 0) throw new Error(`errorCode ${errorCode}: ${errorMsg}`)
+    if (service === 'ocr') {
+      const page = result?.ocrResults?.[0]?.prunedResult
+      return (page?.rec_texts ?? []).map((text, i) => `${text} (${score(page?.rec_scores[i])})`)
+    }
+    if (service === 'classify') return (result?.categories ?? []).slice(0, 1).map((c) => `${c.name} (${score(c.score)})`)
+    return (result?.detectedObjects ?? []).map((o) => `${o.recResults[0]?.label ?? '?'} (${score(o.recResults[0]?.score)}) at [${o.bbox.join(', ')}]`)
+  },
+}
+
+export const PROTOCOLS = { native, paddle, hub, paddlex } as const satisfies Record<string, ClientProtocol>
 export type ProtocolName = keyof typeof PROTOCOLS
