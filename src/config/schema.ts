@@ -68,6 +68,8 @@ export function servingConfigSchema<T extends readonly AnyTask[]>(tasks: T) {
         interval_s: z.number().positive().default(60),
       })
       .prefault({}),
+    /** Prometheus metrics at GET /metrics (README "Metrics"). */
+    metrics: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
     services: servicesSchema(tasks),
     /** Other protocols on the same tasks (Paddle Serving pipeline, PaddleHub, KServe v2, ...). */
     protocols: ProtocolsConfigSchema,

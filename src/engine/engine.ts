@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { BatchQueue } from './batch-queue.js'
 import { callAsync } from './call-async.js'
 import { Cancelled, ConfigError } from './errors.js'
-import type { ModelLimits, Op, OpHandle, OpSettings } from './op.js'
+import type { ModelLimits, Op, OpHandle, OpSettings, OpStats } from './op.js'
 import { capBatchSize, validateOpSettings } from './op-settings.js'
 import { OpRunner } from './op-runner.js'
 import { RequestContext, type RequestContextOptions } from './request-context.js'
@@ -18,14 +18,15 @@ export interface EngineOptions {
   defaultDeadlineMs?: number
 }
 
-interface Stoppable {
+interface Queue {
   stop(): Promise<void>
+  stats(): OpStats
 }
 
 export class Engine {
   readonly tracer: Tracer
   readonly #defaultDeadlineMs: number
-  readonly #queues = new Map<string, Stoppable>()
+  readonly #queues = new Map<string, Queue>()
   #stopping: Promise<void> | undefined
 
   constructor(options: EngineOptions = {}) {
@@ -48,6 +49,11 @@ export class Engine {
     })
     this.#queues.set(op.name, queue)
     return new OpRunner(op, queue, this.tracer)
+  }
+
+  /** Every registered op's queue now: items waiting and process() calls running, by op name. */
+  opStats(): Map<string, OpStats> {
+    return new Map([...this.#queues].map(([name, queue]) => [name, queue.stats()]))
   }
 
   createContext(options: Partial<RequestContextOptions> = {}): RequestContext {

@@ -8,6 +8,7 @@ export {
   type OpSummary,
   type ServiceSummary,
   type Stage,
+  type TracerListener,
   type TracerOptions,
   type TracerSnapshot,
 } from './tracer.js'

@@ -2,8 +2,12 @@
  * Aggregates per-op stage times and per-service request outcomes over a window, in the spirit of
  * Paddle Serving's profile: mean time per stage, the op's idle ratio, qps and latency percentiles.
  * Also counts each op's batch sizes, cumulatively (a histogram, not windowed).
+ *
+ * The engine records into its tracer only; other consumers (the Prometheus metrics,
+ * src/server/metrics.ts) subscribe to the same events, so there is one source of timings.
  */
 import { performance } from 'node:perf_hooks'
+import { log } from '../util/log.js'
 import { LatencyWindow, type Percentiles } from './latency-window.js'
 import { formatSnapshot } from './trace-format.js'
 
@@ -40,6 +44,16 @@ export interface TracerOptions {
   now?: () => number
 }
 
+/** Receives every event the tracer records, as it is recorded (each method optional). */
+export interface TracerListener {
+  /** One stage of one request through `op` took `ms`. */
+  stage?(op: string, stage: Stage, ms: number): void
+  /** One process() call of `op` carried `size` items. */
+  batch?(op: string, size: number): void
+  /** One request of `service` ended, successfully or not, after `ms`. */
+  request?(service: string, ok: boolean, ms: number): void
+}
+
 interface OpTotals {
   sums: Record<Stage, number>
   counts: Record<Stage, number>
@@ -61,6 +75,7 @@ export class Tracer {
   readonly #batchSizes = new Map<string, Map<number, number>>()
   #windowStartedAt: number
   #timer: NodeJS.Timeout | undefined
+  #listeners: readonly TracerListener[] = []
 
   constructor(options: TracerOptions = {}) {
     this.#latencyWindow = options.latencyWindow ?? 10_000
@@ -76,6 +91,7 @@ export class Tracer {
     }
     totals.sums[stage] += ms
     totals.counts[stage]++
+    this.#emit('stage', (listener) => listener.stage?.(op, stage, ms))
   }
 
   /** One process() call of `op` carrying `size` items. */
@@ -86,6 +102,7 @@ export class Tracer {
       this.#batchSizes.set(op, counts)
     }
     counts.set(size, (counts.get(size) ?? 0) + 1)
+    this.#emit('batch', (listener) => listener.batch?.(op, size))
   }
 
   /**
@@ -107,6 +124,29 @@ export class Tracer {
     if (ok) totals.ok++
     totals.totalMs += ms
     totals.latencies.add(ms)
+    this.#emit('request', (listener) => listener.request?.(service, ok, ms))
+  }
+
+  /**
+   * Calls `listener` on every event recorded from now on (the windowed summary is unaffected).
+   * Returns the function that unsubscribes it.
+   */
+  subscribe(listener: TracerListener): () => void {
+    this.#listeners = [...this.#listeners, listener]
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener)
+    }
+  }
+
+  /** A listener's failure is logged, never thrown into the request or batch that recorded the event. */
+  #emit(event: string, call: (listener: TracerListener) => void): void {
+    for (const listener of this.#listeners) {
+      try {
+        call(listener)
+      } catch (error) {
+        log.error(`tracer listener failed on a ${event} event: ${(error as Error)?.message ?? String(error)}`)
+      }
+    }
   }
 
   snapshot(options: { reset?: boolean } = {}): TracerSnapshot {

@@ -1,12 +1,13 @@
 /**
- * The hono application: request ids, body limit, health, the routes of every running task (from
- * the task registry), and the single error handler. No tensors here.
+ * The hono application: request metrics, request ids, body limit, health, metrics, the routes of
+ * every running task (from the task registry), and the single error handler. No tensors here.
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { NotFound, PayloadTooLarge } from '../engine/errors.js'
 import { errorResponse } from './error-response.js'
+import { httpMetrics, METRICS_PROTOCOL, RouteLabels } from './http-metrics.js'
 import { PROTOCOLS } from './protocols/index.js'
 import { healthRoutes } from './routes/health.js'
 import type { Services } from './services.js'
@@ -18,8 +19,11 @@ export interface AppState {
 }
 
 export function createApp(services: Services, state: AppState = { shuttingDown: false }): Hono {
-  const { config, registry } = services
+  const { config, registry, metrics } = services
   const app = new Hono()
+  // Each group of routes is mounted through `routes`, which labels them for the request metrics.
+  const routes = new RouteLabels()
+  if (metrics) app.use(httpMetrics(metrics, routes))
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(async (c, next) => {
     await next()
@@ -34,15 +38,26 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
       },
     }),
   )
-  app.route('/', healthRoutes(registry, () => state.shuttingDown))
+  routes.mount(app, { protocol: 'health', service: 'health' }, () => app.route('/', healthRoutes(registry, () => state.shuttingDown)))
+  if (metrics) {
+    routes.mount(app, { protocol: METRICS_PROTOCOL, service: 'metrics' }, () =>
+      app.get('/metrics', async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': metrics.contentType })),
+    )
+  }
   // Protocols first: an adapter may share a native path (PaddleX's POST /ocr) and pass the
   // requests that are not in its envelope on to the task route with next().
   const protocols = config.protocols as Record<string, { enabled: boolean } | undefined>
-  for (const protocol of PROTOCOLS) if (protocols[protocol.name]?.enabled) app.route('/', protocol.routes(services))
+  for (const protocol of PROTOCOLS) {
+    if (!protocols[protocol.name]?.enabled) continue
+    routes.mount(app, { protocol: protocol.name, service: protocol.service }, () => app.route('/', protocol.routes(services)))
+  }
   const kit = routeKit(services)
   for (const task of services.tasks) {
-    for (const route of task.definition.routes) app.post(route.path, (c) => answerTaskRoute(c, services, task))
-    if (task.definition.extraRoutes) app.route('/', task.definition.extraRoutes(task.service, kit, task.config))
+    // The task's routes count as its service, the gallery API (engine service `gallery`) included.
+    routes.mount(app, { protocol: 'native', service: task.definition.name }, () => {
+      for (const route of task.definition.routes) app.post(route.path, (c) => answerTaskRoute(c, services, task))
+      if (task.definition.extraRoutes) app.route('/', task.definition.extraRoutes(task.service, kit, task.config))
+    })
   }
   app.notFound((c) => errorResponse(new NotFound(`no route ${c.req.method} ${c.req.path}`), c))
   app.onError((error, c) => errorResponse(error, c))

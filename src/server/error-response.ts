@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { Overloaded, ServingError, type ErrorCode } from '../engine/errors.js'
 import { log } from '../util/log.js'
+import { labelOutcome } from './request-labels.js'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 400,
@@ -33,8 +34,10 @@ export function statusOf(error: ServingError): ContentfulStatusCode {
 export function errorResponse(error: unknown, c: Context): Response {
   if (!(error instanceof ServingError)) {
     log.error(`unhandled error on ${c.req.method} ${c.req.path}`, { stack: (error as Error)?.stack ?? String(error) })
+    labelOutcome(c, 'internal')
     return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500)
   }
+  labelOutcome(c, error.code)
   const status = statusOf(error)
   // Overload, deadlines and missing models are operating conditions the client is told about;
   // only faults of the server itself are logged as errors.

@@ -9,10 +9,12 @@ import { Engine } from '../engine/engine.js'
 import { Tracer } from '../engine/tracer.js'
 import { ModelRegistry, type SessionFactory } from '../runtime/model-registry.js'
 import type { SessionOptions } from '../runtime/session.js'
+import { recognizeTask } from '../tasks/recognition/recognize-task.js'
 import { manifestSectionsOf, TASKS } from '../tasks/registry.js'
 import type { AnyService, AnyTask, TaskDefinition, TaskKit, TaskSectionSchema } from '../tasks/task.js'
 import { log } from '../util/log.js'
 import type { DecodeLimits } from '../vision/decode.js'
+import { ServerMetrics } from './metrics.js'
 
 export interface RunningTask {
   readonly definition: AnyTask
@@ -31,6 +33,8 @@ export interface Services {
   task(name: string): RunningTask | undefined
   /** The running service of a task definition, typed; undefined when the task is disabled. */
   serviceOf<S extends AnyService>(task: TaskDefinition<string, TaskSectionSchema, S>): S | undefined
+  /** The Prometheus metrics (`GET /metrics`); undefined when `metrics.enabled` is false. */
+  readonly metrics: ServerMetrics | undefined
   /** Rejects queued work, waits for running batches, releases the models. */
   stop(): Promise<void>
 }
@@ -95,15 +99,26 @@ export async function createServices(config: Readonly<ServingConfig>, options: S
     }),
   )
   if (config.tracer.enabled) tracer.start(config.tracer.interval_s, (line) => log.info(line))
+  const serviceOf = <S extends AnyService>(task: TaskDefinition<string, TaskSectionSchema, S>) =>
+    tasks.find((t) => t.definition === (task as unknown as AnyTask))?.service as S | undefined
+  const metrics = config.metrics.enabled
+    ? new ServerMetrics({
+        tracer,
+        opStats: () => engine.opStats(),
+        modelStates: () => registry.list(),
+        gallerySizes: () => serviceOf(recognizeTask)?.galleries.openedSizes() ?? new Map(),
+      })
+    : undefined
   return {
     config,
     engine,
     registry,
     tasks,
     task: (name) => tasks.find((t) => t.definition.name === name),
-    serviceOf: <S extends AnyService>(task: TaskDefinition<string, TaskSectionSchema, S>) =>
-      tasks.find((t) => t.definition === (task as unknown as AnyTask))?.service as S | undefined,
+    serviceOf,
+    metrics,
     async stop() {
+      metrics?.close()
       await engine.stop()
       await registry.closeAll()
     },

@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import { InvalidInput, Overloaded, ServingError } from '../../engine/errors.js'
 import { log } from '../../util/log.js'
 import { statusOf } from '../error-response.js'
+import { labelOutcome } from '../request-labels.js'
 
 /** The body parsed as JSON; an empty or malformed body is InvalidInput. */
 export async function readJsonBody(c: Context, example: string): Promise<unknown> {
@@ -22,13 +23,16 @@ export async function readJsonBody(c: Context, example: string): Promise<unknown
 /**
  * The failure as a ServingError, logged: faults of the server itself as errors (an unknown error
  * with its stack, answered without internals), operating conditions at debug. Sets Retry-After
- * when overloaded, for clients that look at headers.
+ * when overloaded, for clients that look at headers. The request metrics count its code as the
+ * request's outcome, whatever HTTP status the envelope goes out with.
  */
 export function envelopeError(error: unknown, c: Context): ServingError {
   if (!(error instanceof ServingError)) {
     log.error(`unhandled error on ${c.req.method} ${c.req.path}`, { stack: (error as Error)?.stack ?? String(error) })
+    labelOutcome(c, 'internal')
     return new ServingError('internal', 'internal server error')
   }
+  labelOutcome(c, error.code)
   if (statusOf(error) === 500) log.error(`${c.req.method} ${c.req.path} failed: ${error.message}`, { code: error.code })
   else log.debug(`${c.req.method} ${c.req.path} → ${error.code}: ${error.message}`)
   if (error instanceof Overloaded) c.header('Retry-After', String(error.retryAfterS))

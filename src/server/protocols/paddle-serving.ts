@@ -11,6 +11,7 @@ import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { ConfigError, InvalidInput, type ErrorCode } from '../../engine/errors.js'
 import { decodeBase64 } from '../base64.js'
+import { labelOutcome, labelService } from '../request-labels.js'
 import { serverTiming } from '../server-timing.js'
 import type { RunningTask, Services } from '../services.js'
 import { executeTask } from '../task-request.js'
@@ -146,10 +147,16 @@ export const paddleServingProtocol: ProtocolAdapter = {
       const service = resolved.get(name)
       if (service === undefined && taskSegments.has(name)) return next()
       if (service === undefined) {
+        labelService(c, 'none') // the label set stays bounded whatever names clients send
+        labelOutcome(c, 'not_found')
         const names = [...resolved.keys()].join(', ')
         return c.json(envelope(NO_SERVICE, `Failed to inference: Service name error. No service "${name}" (services: ${names}; protocols.paddle_serving.services)`))
       }
-      if (typeof service === 'string') return c.json(envelope(NO_SERVICE, `Failed to inference: ${service}`))
+      labelService(c, services.config.protocols.paddle_serving.services[name]!)
+      if (typeof service === 'string') {
+        labelOutcome(c, 'not_found')
+        return c.json(envelope(NO_SERVICE, `Failed to inference: ${service}`))
+      }
       try {
         return await predict(c, services, service)
       } catch (error) {

@@ -10,6 +10,7 @@ import { Hono, type Context } from 'hono'
 import { InvalidInput, InvalidOption } from '../../engine/errors.js'
 import type { OcrLine } from '../../tasks/ocr/ocr-service.js'
 import { decodeBase64 } from '../base64.js'
+import { labelOutcome } from '../request-labels.js'
 import { serverTiming } from '../server-timing.js'
 import type { Services } from '../services.js'
 import { executeTask } from '../task-request.js'
@@ -61,12 +62,16 @@ function parseBody(body: unknown, module: string, maxImages: number): { images: 
 async function predict(c: Context, services: Services, moduleName: string): Promise<Response> {
   const module = MODULES[moduleName]!
   const task = services.task('ocr')
-  if (!task) return hubJson(c, '111', `Module ${moduleName} is not available: the ocr task is disabled (services.ocr.enabled)`)
+  if (!task) {
+    labelOutcome(c, 'not_found')
+    return hubJson(c, '111', `Module ${moduleName} is not available: the ocr task is disabled (services.ocr.enabled)`)
+  }
   let body: unknown
   try {
     body = await readJsonBody(c, EXAMPLE)
   } catch (error) {
     if (isJsonContentType(c)) throw error
+    labelOutcome(c, 'unsupported_media_type')
     return hubJson(c, '112', `This usage is out of date, please use 'application/json' as content-type to post to /predict/${moduleName}, with ${EXAMPLE}.`)
   }
   const { images, options } = parseBody(body, moduleName, services.config.limits.max_images_per_request)
@@ -83,11 +88,15 @@ async function predict(c: Context, services: Services, moduleName: string): Prom
 
 export const paddleHubProtocol: ProtocolAdapter = {
   name: 'paddlehub',
+  service: 'ocr',
   routes(services) {
     const app = new Hono()
     app.post('/predict/:module', async (c) => {
       const name = c.req.param('module')
-      if (!Object.hasOwn(MODULES, name)) return hubJson(c, '111', `Module ${name} is not available. Modules: ${Object.keys(MODULES).join(', ')}`)
+      if (!Object.hasOwn(MODULES, name)) {
+        labelOutcome(c, 'not_found')
+        return hubJson(c, '111', `Module ${name} is not available. Modules: ${Object.keys(MODULES).join(', ')}`)
+      }
       try {
         return await predict(c, services, name)
       } catch (error) {

@@ -9,8 +9,13 @@ import type { Hono } from 'hono'
 import type { Services } from '../services.js'
 
 export interface ProtocolAdapter {
-  /** Key under `protocols:` in serving.yml. */
+  /** Key under `protocols:` in serving.yml; the `protocol` label of its requests in the metrics. */
   readonly name: string
+  /**
+   * The `service` label of its requests in the metrics when every route serves one service; an
+   * adapter whose routes serve several says which per request (../request-labels.ts).
+   */
+  readonly service?: string
   /**
    * The adapter's routes; mounted only when its config section is enabled, before the tasks'
    * routes: a route on a native path must pass requests not in its envelope on with `next()`.

@@ -49,6 +49,8 @@ async function writeUpload(dir: string, relative: string, bytes: Uint8Array): Pr
 
 export class GalleryService {
   private readonly galleries = new Map<string, Promise<RecognitionGallery>>()
+  /** The galleries opened so far, as last opened (for the gallery size gauge). */
+  readonly #opened = new Map<string, RecognitionGallery>()
 
   /** `embedder` is undefined while the feature model is not ready: reads work, changes are 503. */
   constructor(
@@ -69,7 +71,10 @@ export class GalleryService {
         throw new NotFound(`gallery index ${name} does not exist in ${this.config.indexes_dir}/ (build it: npx ppserve index build --name ${name} ...)`)
       }
       opening = RecognitionGallery.open(dir)
-      opening.catch(() => this.galleries.delete(name)) // a failed open may be retried later
+      opening.then(
+        (gallery) => this.#opened.set(name, gallery),
+        () => this.galleries.delete(name), // a failed open may be retried later
+      )
       this.galleries.set(name, opening)
     }
     return opening.then(async (gallery) => {
@@ -126,6 +131,7 @@ export class GalleryService {
     const gallery = await RecognitionGallery.create(dir, vectors, entries, { model: embedder.model, ...this.config.index, segments: embedder.segments })
     // Written after create(), which clears the folder of an interrupted earlier creation.
     await Promise.all(items.map((item, i) => writeUpload(dir, paths[i]!, item.bytes)))
+    this.#opened.set(name, gallery)
     return gallery.index.entries.map((entry) => ({ id: entry.id, label: entry.label, path: entry.path }))
   }
 
@@ -146,6 +152,11 @@ export class GalleryService {
   /** Every item's label by id (PaddleX's idMap). */
   async labelsById(indexName: string): Promise<Record<number, string>> {
     return Object.fromEntries((await this.open(indexName)).index.entries.map((e) => [e.id, e.label]))
+  }
+
+  /** Items in each gallery opened so far (as of its generation loaded here), by name. */
+  openedSizes(): Map<string, number> {
+    return new Map([...this.#opened].map(([name, gallery]) => [name, gallery.index.size]))
   }
 
   async removeLabel(indexName: string, label: string): Promise<number[]> {

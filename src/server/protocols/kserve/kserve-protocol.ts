@@ -166,5 +166,6 @@ export function kserveRoutes(services: Services, config: KServeConfig): Hono {
 
 export const kserveProtocol: ProtocolAdapter = {
   name: 'kserve',
+  service: 'kserve',
   routes: (services) => kserveRoutes(services, services.config.protocols.kserve),
 }

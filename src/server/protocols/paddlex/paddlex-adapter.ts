@@ -6,6 +6,7 @@
  */
 import { Hono, type Context, type Next } from 'hono'
 import type { Services } from '../../services.js'
+import { labelService } from '../../request-labels.js'
 import type { ProtocolAdapter } from '../protocol.js'
 import { readJsonBody } from '../envelope-errors.js'
 import { paddlexImageClassification } from './classification-operation.js'
@@ -34,24 +35,31 @@ export const paddlexProtocol: ProtocolAdapter = {
   routes(services: Services): Hono {
     const settings = paddlexSettings(services)
     const app = new Hono()
-    /** An operation on the JSON body, every failure in the PaddleX envelope. */
-    const operation = (run: (c: Context, body: unknown) => Promise<Response>, example: string) =>
-      paddlexOperation(async (c) => run(c, await readJsonBody(c, example)))
+    /** An operation of `service` (the metrics label) on the JSON body, every failure in the PaddleX envelope. */
+    const operation = (service: string, run: (c: Context, body: unknown) => Promise<Response>, example: string) =>
+      paddlexOperation(async (c) => {
+        labelService(c, service)
+        return run(c, await readJsonBody(c, example))
+      })
 
     app.post('/ocr', async (c: Context, next: Next) => {
       const body = await paddlexOcrBody(c)
       if (body === undefined) return next()
+      labelService(c, 'ocr')
       return paddlexOperation((c) => paddlexOcr(c, services, settings, body))(c)
     })
-    app.post('/image-classification', operation((c, body) => paddlexImageClassification(c, services, settings, body), '{"image": "<base64>", "topk": 5}'))
-    app.post('/shitu-infer', operation((c, body) => paddlexShituInfer(c, services, settings, body), '{"image": "<base64>"}'))
+    app.post('/image-classification', operation('classify', (c, body) => paddlexImageClassification(c, services, settings, body), '{"image": "<base64>", "topk": 5}'))
+    app.post('/shitu-infer', operation('recognize', (c, body) => paddlexShituInfer(c, services, settings, body), '{"image": "<base64>"}'))
     const index = paddlexShituIndexOperations(services, settings)
     const pairs = '{"imageLabelPairs": [{"image": "<base64>", "label": "..."}]}'
-    app.post('/shitu-index-build', operation(index.build, pairs))
-    app.post('/shitu-index-add', operation(index.add, `${pairs.slice(0, -1)}, "indexKey": "..."}`))
-    app.post('/shitu-index-remove', operation(index.remove, '{"indexKey": "...", "ids": [0]}'))
+    app.post('/shitu-index-build', operation('recognize', index.build, pairs))
+    app.post('/shitu-index-add', operation('recognize', index.add, `${pairs.slice(0, -1)}, "indexKey": "..."}`))
+    app.post('/shitu-index-remove', operation('recognize', index.remove, '{"indexKey": "...", "ids": [0]}'))
     // PaddleX's health check (checkHealth).
-    app.get('/health', (c) => c.json({ logId: logIdOf(c), errorCode: 0, errorMsg: 'Healthy' }))
+    app.get('/health', (c) => {
+      labelService(c, 'health')
+      return c.json({ logId: logIdOf(c), errorCode: 0, errorMsg: 'Healthy' })
+    })
     return app
   },
 }
