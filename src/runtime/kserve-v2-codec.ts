@@ -6,6 +6,7 @@
  */
 import { InferenceError } from '../engine/errors.js'
 import type { TensorInfo } from './session.js'
+import { BYTES_PER_ELEMENT, dtypeOfDatatype, fromLittleEndian, toLittleEndian } from './tensor-bytes.js'
 import { elementCount, type Tensor } from './tensor.js'
 
 const DTYPE_BY_DATATYPE: Readonly<Record<string, string>> = {
@@ -24,14 +25,6 @@ const DTYPE_BY_DATATYPE: Readonly<Record<string, string>> = {
   BYTES: 'string',
 }
 const DATATYPE_BY_DTYPE = new Map(Object.entries(DTYPE_BY_DATATYPE).map(([datatype, dtype]) => [dtype, datatype]))
-
-/** The element types a tensor can cross the wire as (the pipeline's Float32Array on this side). */
-const BINARY_CODECS: Readonly<Record<string, { size: number; read(view: DataView, at: number): number; write(view: DataView, at: number, v: number): void }>> = {
-  FP32: { size: 4, read: (view, at) => view.getFloat32(at, true), write: (view, at, v) => view.setFloat32(at, v, true) },
-  INT64: { size: 8, read: (view, at) => Number(view.getBigInt64(at, true)), write: (view, at, v) => view.setBigInt64(at, BigInt(Math.round(v)), true) },
-  INT32: { size: 4, read: (view, at) => view.getInt32(at, true), write: (view, at, v) => view.setInt32(at, Math.round(v), true) },
-  UINT8: { size: 1, read: (view, at) => view.getUint8(at), write: (view, at, v) => view.setUint8(at, Math.round(v)) },
-}
 
 /** onnxruntime's element type name for a KServe datatype (FP32 → float32); unknown ones lower-cased. */
 export function dtypeOf(datatype: string): string {
@@ -73,7 +66,7 @@ export interface EncodedRequest {
 export function encodeInferRequest(feeds: Readonly<Record<string, Tensor>>, inputs: readonly TensorInfo[], outputs: readonly TensorInfo[], binary: boolean): EncodedRequest {
   const datatypes = new Map(inputs.map((input) => [input.name, datatypeOf(input.dtype)]))
   const entries = Object.entries(feeds).map(([name, tensor]) => ({ name, tensor, datatype: datatypes.get(name) ?? 'FP32' }))
-  for (const { name, datatype } of entries) if (!BINARY_CODECS[datatype]) fail(`input ${name}`, `datatype ${datatype} is not supported`)
+  for (const { name, datatype } of entries) if (!dtypeOfDatatype(datatype)) fail(`input ${name}`, `datatype ${datatype} is not supported`)
   if (!binary) {
     const json = {
       inputs: entries.map(({ name, tensor, datatype }) => ({
@@ -85,7 +78,7 @@ export function encodeInferRequest(feeds: Readonly<Record<string, Tensor>>, inpu
     }
     return { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } }
   }
-  const chunks = entries.map(({ tensor, datatype }) => toBytes(tensor.data, datatype))
+  const chunks = entries.map(({ tensor, datatype }) => toLittleEndian(tensor.data, dtypeOfDatatype(datatype)!))
   const header = new TextEncoder().encode(
     JSON.stringify({
       inputs: entries.map(({ name, tensor, datatype }, i) => ({ name, shape: tensor.dims, datatype, parameters: { binary_data_size: chunks[i]!.length } })),
@@ -94,16 +87,6 @@ export function encodeInferRequest(feeds: Readonly<Record<string, Tensor>>, inpu
   )
   const body = Buffer.concat([header, ...chunks])
   return { body, headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) } }
-}
-
-function toBytes(data: Float32Array, datatype: string): Uint8Array {
-  // Float32 little-endian is the array's own memory on every platform Node runs on.
-  if (datatype === 'FP32') return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  const codec = BINARY_CODECS[datatype]!
-  const bytes = new Uint8Array(data.length * codec.size)
-  const view = new DataView(bytes.buffer)
-  for (let i = 0; i < data.length; i++) codec.write(view, i * codec.size, data[i]!)
-  return bytes
 }
 
 interface ResponseOutput {
@@ -135,13 +118,13 @@ export function decodeInferResponse(body: Uint8Array, headerLength: number | und
     const label = `${what}, output ${name}`
     const dims = Array.isArray(output.shape) && output.shape.every((d) => Number.isInteger(d) && d >= 0) ? (output.shape as number[]) : fail(label, `bad shape ${JSON.stringify(output.shape)}`)
     const datatype = String(output.datatype)
-    const codec = BINARY_CODECS[datatype] ?? fail(label, `datatype ${datatype} is not supported`)
+    const dtype = dtypeOfDatatype(datatype) ?? fail(label, `datatype ${datatype} is not supported`)
     const count = elementCount(dims)
     const size = output.parameters?.binary_data_size
     let data: Float32Array
     if (typeof size === 'number') {
-      if (size !== count * codec.size || offset + size > body.length) fail(label, `binary_data_size ${size} does not fit its shape or the body`)
-      data = fromBytes(body.subarray(offset, offset + size), datatype, count)
+      if (size !== count * BYTES_PER_ELEMENT[dtype] || offset + size > body.length) fail(label, `binary_data_size ${size} does not fit its shape or the body`)
+      data = fromLittleEndian(body.subarray(offset, offset + size), dtype, count)
       offset += size
     } else {
       const values = Array.isArray(output.data) ? (output.data as unknown[]).flat(Infinity) : fail(label, 'has no data')
@@ -151,15 +134,4 @@ export function decodeInferResponse(body: Uint8Array, headerLength: number | und
     tensors[name] = { data, dims }
   }
   return tensors
-}
-
-function fromBytes(bytes: Uint8Array, datatype: string, count: number): Float32Array {
-  // Copied into its own aligned buffer: the body's offset need not be a multiple of 4 (and a
-  // Buffer's slice() would not copy).
-  if (datatype === 'FP32') return new Float32Array(new Uint8Array(bytes).buffer, 0, count)
-  const codec = BINARY_CODECS[datatype]!
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const data = new Float32Array(count)
-  for (let i = 0; i < count; i++) data[i] = codec.read(view, i * codec.size)
-  return data
 }

@@ -1,7 +1,7 @@
 /**
  * A loaded model's tensors as a serving protocol describes them: the manifest's feeds and fetches
  * (real tensor names, the contract) with the shapes manifest and model agree on, and the element
- * types under the names the KServe v2 / Triton protocols use (FP32, INT64, ...).
+ * types (named for the protocols by tensor-bytes.ts PROTOCOL_DATATYPES).
  */
 import type { DType } from './manifest.js'
 import { narrowShape, type ManifestTensors, type ModelTensors } from './model-contract.js'
@@ -18,8 +18,6 @@ export interface ModelSignature {
   readonly outputs: readonly TensorSignature[]
 }
 
-/** Open Inference Protocol datatype names (also Triton's, which prefixes them with TYPE_ in config.pbtxt). */
-export const PROTOCOL_DATATYPES: Readonly<Record<DType, string>> = { float32: 'FP32', int64: 'INT64', int32: 'INT32', uint8: 'UINT8' }
 
 /** Assumes the contract holds (Model.attach checked it, or contractMismatches found nothing). */
 export function signatureOf(manifest: ManifestTensors, model: ModelTensors): ModelSignature {

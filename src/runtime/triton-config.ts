@@ -5,7 +5,8 @@
  * `max_batch_size` > 0 and dims without the batch axis (Triton forms [-1] + dims); otherwise
  * `max_batch_size: 0` and the full shapes.
  */
-import { hasDynamicBatch, PROTOCOL_DATATYPES, type ModelSignature, type TensorSignature } from './model-signature.js'
+import { hasDynamicBatch, type ModelSignature, type TensorSignature } from './model-signature.js'
+import { PROTOCOL_DATATYPES } from './tensor-bytes.js'
 
 export interface TritonTensorConfig {
   readonly name: string

@@ -8,7 +8,8 @@ import { describe, it } from 'node:test'
 import { gzipSync } from 'node:zlib'
 import type { ModelSignature } from '../../src/runtime/model-signature.js'
 import { decodeInputs, parseInferBody, requestedOutputs } from '../../src/server/protocols/kserve/infer-request.js'
-import { fromBinary, fromJsonData, toBinary, toJsonData } from '../../src/server/protocols/kserve/tensor-data.js'
+import { fromBinary, fromJsonData, toJsonData } from '../../src/server/protocols/kserve/tensor-data.js'
+import { toLittleEndian as toBinary } from '../../src/runtime/tensor-bytes.js'
 
 const SIGNATURE: ModelSignature = {
   inputs: [

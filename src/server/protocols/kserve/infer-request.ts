@@ -9,7 +9,8 @@
 import { gunzipSync, inflateSync } from 'node:zlib'
 import { z } from 'zod'
 import { InvalidInput, PayloadTooLarge } from '../../../engine/errors.js'
-import { PROTOCOL_DATATYPES, type ModelSignature, type TensorSignature } from '../../../runtime/model-signature.js'
+import type { ModelSignature, TensorSignature } from '../../../runtime/model-signature.js'
+import { PROTOCOL_DATATYPES } from '../../../runtime/tensor-bytes.js'
 import { elementCount } from '../../../runtime/tensor.js'
 import { fromBinary, fromJsonData } from './tensor-data.js'
 

@@ -4,10 +4,10 @@
  * such output's bytes after the JSON, announced by `parameters.binary_data_size` and the
  * Inference-Header-Content-Length header.
  */
-import { PROTOCOL_DATATYPES } from '../../../runtime/model-signature.js'
+import { PROTOCOL_DATATYPES, toLittleEndian } from '../../../runtime/tensor-bytes.js'
 import type { Tensor } from '../../../runtime/tensor.js'
 import type { RequestedOutput } from './infer-request.js'
-import { toBinary, toJsonData } from './tensor-data.js'
+import { toJsonData } from './tensor-data.js'
 
 export interface InferAnswer {
   readonly model: string
@@ -24,7 +24,7 @@ export function inferResponse(answer: InferAnswer, headers: Record<string, strin
     const tensor = answer.tensors[signature.name]!
     const entry = { name: signature.name, datatype: PROTOCOL_DATATYPES[signature.dtype], shape: tensor.dims }
     if (!binary) return { ...entry, data: toJsonData(tensor.data, signature.dtype) }
-    const bytes = toBinary(tensor.data, signature.dtype)
+    const bytes = toLittleEndian(tensor.data, signature.dtype)
     chunks.push(bytes)
     return { ...entry, parameters: { binary_data_size: bytes.length } }
   })

@@ -1,6 +1,7 @@
 /** `GET /v2/models/{m}`: the model's inputs and outputs as the manifest declares them (the contract). */
 import type { Model } from '../../../runtime/model.js'
-import { PROTOCOL_DATATYPES, type TensorSignature } from '../../../runtime/model-signature.js'
+import type { TensorSignature } from '../../../runtime/model-signature.js'
+import { PROTOCOL_DATATYPES } from '../../../runtime/tensor-bytes.js'
 
 const tensor = (t: TensorSignature) => ({ name: t.name, datatype: PROTOCOL_DATATYPES[t.dtype], shape: t.shape })
 

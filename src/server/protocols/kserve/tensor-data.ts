@@ -6,8 +6,7 @@
  */
 import { InvalidInput } from '../../../engine/errors.js'
 import type { DType } from '../../../runtime/manifest.js'
-
-export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = { float32: 4, int64: 8, int32: 4, uint8: 1 }
+import { BYTES_PER_ELEMENT, fromLittleEndian } from '../../../runtime/tensor-bytes.js'
 
 const INTEGER_RANGE: Partial<Record<DType, readonly [number, number]>> = {
   int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
@@ -45,28 +44,8 @@ export function fromBinary(bytes: Uint8Array, dtype: DType, count: number, what:
   if (bytes.length !== count * size) {
     throw new InvalidInput(`${what}: binary_data_size is ${bytes.length} bytes, its shape and datatype need ${count * size}`)
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const out = new Float32Array(count)
-  for (let i = 0; i < count; i++) {
-    const at = i * size
-    if (dtype === 'float32') out[i] = view.getFloat32(at, true)
-    else if (dtype === 'int32') out[i] = view.getInt32(at, true)
-    else if (dtype === 'uint8') out[i] = view.getUint8(at)
-    else out[i] = checkValue(Number(view.getBigInt64(at, true)), dtype, what)
-  }
+  const out = fromLittleEndian(bytes, dtype, count)
+  // int64 beyond 2^53 cannot be a Float32 value anyone meant; int32 and uint8 are in range by size.
+  if (dtype === 'int64') for (const value of out) checkValue(value, dtype, what)
   return out
-}
-
-export function toBinary(data: Float32Array, dtype: DType): Uint8Array {
-  const size = BYTES_PER_ELEMENT[dtype]
-  const bytes = new Uint8Array(data.length * size)
-  const view = new DataView(bytes.buffer)
-  for (let i = 0; i < data.length; i++) {
-    const at = i * size
-    if (dtype === 'float32') view.setFloat32(at, data[i]!, true)
-    else if (dtype === 'int32') view.setInt32(at, Math.round(data[i]!), true)
-    else if (dtype === 'uint8') view.setUint8(at, Math.round(data[i]!))
-    else view.setBigInt64(at, BigInt(Math.round(data[i]!)), true)
-  }
-  return bytes
 }
