@@ -1,4 +1,4 @@
-import type { Image } from './image.js'
+import type { ChannelOrder, Image } from './image.js'
 import { f32 } from './rounding.js'
 
 // Channel order is part of the agreed normalize.ts surface; the code lives in its own file.
@@ -21,11 +21,13 @@ export interface ChwTarget {
 }
 
 /**
- * Normalise an HWC image into planar CHW float32. Values go through a 256-entry table per channel
+ * Normalise an HWC image into planar CHW float32, planes in channel `order` (reading the image's
+ * channels reversed when its order differs: the same numbers as swapChannelOrder first, one pass
+ * fewer). Values go through a 256-entry table per channel
  * computed with float32 steps, which is both faster than per-pixel math and equal to PaddleOCR's
  * numpy `(img.astype(float32) * scale - mean) / std` with float32 scale, mean and std.
  */
-export function normalizeToChw(img: Image, norm: NormalizeSpec, target?: ChwTarget): Float32Array {
+export function normalizeToChw(img: Image, norm: NormalizeSpec, target?: ChwTarget, order: ChannelOrder = img.order): Float32Array {
   if (img.channels !== 3) throw new RangeError(`normalizeToChw needs 3 channels, got ${img.channels}`)
   const { width: w, height: h } = img
   const pw = target?.planeWidth ?? w
@@ -41,14 +43,16 @@ export function normalizeToChw(img: Image, norm: NormalizeSpec, target?: ChwTarg
   const lut = channelTables(norm)
   const plane = pw * ph
   const src = img.data
+  const first = order === img.order ? 0 : 2
+  const last = 2 - first
   let s = 0
   for (let y = 0; y < h; y++) {
     const row = offset + y * pw
     for (let x = 0; x < w; x++, s += 3) {
       const o = row + x
-      data[o] = lut[src[s]]
+      data[o] = lut[src[s + first]]
       data[o + plane] = lut[256 + src[s + 1]]
-      data[o + 2 * plane] = lut[512 + src[s + 2]]
+      data[o + 2 * plane] = lut[512 + src[s + last]]
     }
   }
   return data

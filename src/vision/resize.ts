@@ -14,31 +14,57 @@ export type ResizeKernel = 'bilinear' | 'nearest' | 'bicubic'
 
 const COEF_SCALE = 2048 // INTER_RESIZE_COEF_SCALE
 
-export function resizeImage(img: Image, width: number, height: number, kernel: ResizeKernel): Image {
+/** A rectangle of the resized image: only its pixels are computed (a resize then a crop, fused). */
+export interface ResizeWindow {
+  readonly x: number
+  readonly y: number
+  readonly width: number
+  readonly height: number
+}
+
+/**
+ * cv2.resize to `width × height`; with `window`, only that part of the result, pixel for pixel
+ * what cropping the full result would give (each output pixel depends only on its own taps).
+ */
+export function resizeImage(img: Image, width: number, height: number, kernel: ResizeKernel, window?: ResizeWindow): Image {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`resizeImage: target size must be positive integers, got ${width}x${height}`)
   }
-  const out = createImage(width, height, img.channels, img.order)
+  const win = window ?? { x: 0, y: 0, width, height }
+  const inside = win.x >= 0 && win.y >= 0 && win.width >= 1 && win.height >= 1 && win.x + win.width <= width && win.y + win.height <= height
+  if (!inside || ![win.x, win.y, win.width, win.height].every(Number.isInteger)) {
+    throw new RangeError(`resizeImage: window ${JSON.stringify(win)} is not inside the ${width}x${height} result`)
+  }
+  const out = createImage(win.width, win.height, img.channels, img.order)
   if (width === img.width && height === img.height) {
-    out.data.set(img.data) // cv2.resize copies when the size is unchanged
+    copyWindow(img, win, out) // cv2.resize copies when the size is unchanged
     return out
   }
-  if (kernel === 'nearest') resizeNearest(img, out)
-  else resizeSeparable(img, out, kernel === 'bicubic' ? 4 : 2)
+  if (kernel === 'nearest') resizeNearest(img, width, height, win, out)
+  else resizeSeparable(img, width, height, win, out, kernel === 'bicubic' ? 4 : 2)
   return out
 }
 
-function resizeNearest(img: Image, out: Image): void {
+function copyWindow(img: Image, win: ResizeWindow, out: Image): void {
   const cn = img.channels
-  const ifx = 1 / (out.width / img.width)
-  const ify = 1 / (out.height / img.height)
+  const rowBytes = win.width * cn
+  for (let r = 0; r < win.height; r++) {
+    const s = ((win.y + r) * img.width + win.x) * cn
+    out.data.set(img.data.subarray(s, s + rowBytes), r * rowBytes)
+  }
+}
+
+function resizeNearest(img: Image, width: number, height: number, win: ResizeWindow, out: Image): void {
+  const cn = img.channels
+  const ifx = 1 / (width / img.width)
+  const ify = 1 / (height / img.height)
   const xofs = new Int32Array(out.width)
-  for (let x = 0; x < out.width; x++) xofs[x] = Math.min(Math.floor(x * ifx), img.width - 1) * cn
+  for (let x = 0; x < out.width; x++) xofs[x] = Math.min(Math.floor((x + win.x) * ifx), img.width - 1) * cn
   const src = img.data
   const dst = out.data
   let o = 0
   for (let y = 0; y < out.height; y++) {
-    const row = Math.min(Math.floor(y * ify), img.height - 1) * img.width * cn
+    const row = Math.min(Math.floor((y + win.y) * ify), img.height - 1) * img.width * cn
     for (let x = 0; x < out.width; x++) {
       const s = row + xofs[x]
       for (let c = 0; c < cn; c++) dst[o++] = src[s + c]
@@ -82,11 +108,13 @@ function axisTaps(srcLen: number, dstLen: number, ksize: 2 | 4, resetAtBorder: b
   return { index, weight }
 }
 
-function resizeSeparable(img: Image, out: Image, ksize: 2 | 4): void {
+function resizeSeparable(img: Image, width: number, height: number, win: ResizeWindow, out: Image, ksize: 2 | 4): void {
   const cn = img.channels
   const rowLen = out.width * cn
-  const xt = axisTaps(img.width, out.width, ksize, ksize === 2)
-  const yt = axisTaps(img.height, out.height, ksize, false)
+  const xAll = axisTaps(img.width, width, ksize, ksize === 2)
+  const yAll = axisTaps(img.height, height, ksize, false)
+  const xt = { index: xAll.index.subarray(win.x * ksize, (win.x + win.width) * ksize), weight: xAll.weight.subarray(win.x * ksize, (win.x + win.width) * ksize) }
+  const yt = { index: yAll.index.subarray(win.y * ksize, (win.y + win.height) * ksize), weight: yAll.weight.subarray(win.y * ksize, (win.y + win.height) * ksize) }
   // Tap offsets in bytes within a source row; weights are shared by the channels of a pixel.
   const xOff = xt.index.map((i) => i * cn)
   const rowBytes = img.width * cn

@@ -37,6 +37,15 @@ describe('normalizeToChw', () => {
   })
 })
 
+describe('normalizeToChw into another channel order', () => {
+  it('equals swapping the channels first, then normalising', () => {
+    const img = imageOf(3, 2, 3, [0, 10, 250, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 255, 1, 2], 'rgb')
+    const norm = { scale: 1 / 255, mean: [0.485, 0.456, 0.406] as const, std: [0.229, 0.224, 0.225] as const }
+    assert.deepEqual([...normalizeToChw(img, norm, undefined, 'bgr')], [...normalizeToChw(swapChannelOrder(img, 'bgr'), norm)])
+    assert.deepEqual([...normalizeToChw(img, norm, undefined, 'rgb')], [...normalizeToChw(img, norm)])
+  })
+})
+
 describe('swapChannelOrder', () => {
   it('reverses the three channels and records the new order', () => {
     const img = imageOf(2, 1, 3, [1, 2, 3, 4, 5, 6], 'rgb')

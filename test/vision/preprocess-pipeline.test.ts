@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { PreprocessOp } from '../../src/runtime/manifest.js'
+import { swapChannelOrder } from '../../src/vision/channel-order.js'
+import { cropImage } from '../../src/vision/crop.js'
 import { createImage } from '../../src/vision/image.js'
+import { normalizeToChw } from '../../src/vision/normalize.js'
+import { resizeImage } from '../../src/vision/resize.js'
 import { compilePreprocess } from '../../src/vision/preprocess-pipeline.js'
 
 const MEAN = [0.485, 0.456, 0.406] as const
@@ -39,6 +43,17 @@ describe('PaddleClas preprocessing (ResizeImage → CropImage → NormalizeImage
       }
     }
     assert.ok(worst < 1e-5, `max abs difference ${worst}`)
+  })
+
+  it('fuses the resize and the crop, and the channel swap into normalising, without changing a value', () => {
+    const img = createImage(500, 375)
+    for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 31 + (i >> 7)) % 256
+    const fused = compilePreprocess(RESNET50_VD, 'test', 'bgr')(img)
+    // The steps one by one: full 341×256 resize, centre crop at ((341 - 224) // 2, 16), swap, normalise.
+    const resized = resizeImage(img, 341, 256, 'bilinear')
+    const cropped = swapChannelOrder(cropImage(resized, 58, 16, 224, 224), 'bgr')
+    const norm = { scale: 1 / 255, mean: MEAN, std: STD }
+    assert.deepEqual([...fused.chw], [...normalizeToChw(cropped, norm)])
   })
 
   it('resize_short keeps the ratio with Python rounding: 500×375 → 341×256', () => {

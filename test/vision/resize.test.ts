@@ -78,3 +78,41 @@ describe('resizeImage bicubic (cv2.INTER_CUBIC, a = -0.75)', () => {
     assert.ok(pixels(out).every((v) => v === 77))
   })
 })
+
+describe('resizeImage with a window (a resize and a crop fused)', () => {
+  /** A deterministic 3-channel test card with detail at every scale. */
+  function card(width: number, height: number) {
+    const values: number[] = []
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) values.push((x * 37 + y * 11) % 256, (x * y) % 251, (x ^ y) * 3 % 256)
+    return imageOf(width, height, 3, values)
+  }
+  const cropOf = (img: ReturnType<typeof card>, x: number, y: number, w: number, h: number) => {
+    const out: number[] = []
+    for (let r = y; r < y + h; r++) out.push(...img.data.subarray((r * img.width + x) * 3, (r * img.width + x + w) * 3))
+    return out
+  }
+
+  for (const kernel of ['bilinear', 'bicubic', 'nearest'] as const) {
+    it(`gives exactly the pixels of the cropped full result (${kernel}, down and up, borders included)`, () => {
+      const img = card(57, 41)
+      for (const [w, h, win] of [
+        [34, 25, { x: 5, y: 3, width: 24, height: 19 }],
+        [34, 25, { x: 0, y: 0, width: 34, height: 1 }],
+        [120, 90, { x: 60, y: 40, width: 60, height: 50 }],
+      ] as const) {
+        const full = resizeImage(img, w, h, kernel)
+        const part = resizeImage(img, w, h, kernel, win)
+        assert.equal(part.width, win.width)
+        assert.equal(part.height, win.height)
+        assert.deepEqual(pixels(part), cropOf(full, win.x, win.y, win.width, win.height), `${kernel} ${w}×${h} ${JSON.stringify(win)}`)
+      }
+    })
+  }
+
+  it('copies the window when the size is unchanged, and refuses a window outside the result', () => {
+    const img = card(20, 10)
+    assert.deepEqual(pixels(resizeImage(img, 20, 10, 'bilinear', { x: 2, y: 3, width: 5, height: 4 })), cropOf(img, 2, 3, 5, 4))
+    assert.throws(() => resizeImage(img, 10, 5, 'bilinear', { x: 6, y: 0, width: 5, height: 5 }), RangeError)
+    assert.throws(() => resizeImage(img, 10, 5, 'bilinear', { x: 0, y: 0, width: 0, height: 5 }), RangeError)
+  })
+})
