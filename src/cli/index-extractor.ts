@@ -8,7 +8,8 @@ import { Cancelled, ModelNotReady } from '../engine/errors.js'
 import { Engine } from '../engine/engine.js'
 import { ModelRegistry } from '../runtime/model-registry.js'
 import { ensureModelsPulled } from '../runtime/pull/index.js'
-import { decodeLimitsOf, sessionOptionsOf } from '../server/services.js'
+import { planCpus } from '../server/cpu-plan.js'
+import { decodeLimitsOf } from '../server/services.js'
 import { Embedder } from '../tasks/recognition/embedder.js'
 import { manifestSectionsOf, TASKS } from '../tasks/registry.js'
 import type { DecodeLimits } from '../vision/decode.js'
@@ -34,8 +35,10 @@ export async function startFeatureExtractor(settings: IndexSettings, model: stri
   await pullIfMissing(settings, model)
   const { config } = settings
   const ops = config.services.recognize.ops.features
-  const registry = new ModelRegistry(settings.modelsDir, sessionOptionsOf(config), undefined, manifestSectionsOf(TASKS))
-  const loaded = await registry.load(model, ops.concurrency)
+  const cpu = planCpus(config)
+  const concurrency = ops.concurrency ?? cpu.cpus
+  const registry = new ModelRegistry(settings.modelsDir, cpu.sessionOptions, cpu.sessionFactory, manifestSectionsOf(TASKS))
+  const loaded = await registry.load(model, concurrency)
   if (!loaded) {
     const state = registry.list().find((s) => s.name === model)
     throw new ModelNotReady(state?.message ?? `feature model ${model} could not be loaded from ${settings.modelsDir}`)
@@ -43,7 +46,7 @@ export async function startFeatureExtractor(settings: IndexSettings, model: stri
   const engine = new Engine({ defaultDeadlineMs: config.limits.default_deadline_ms })
   let embedder: Embedder
   try {
-    const settings = { batchSize, batchTimeoutMs: 0, concurrency: ops.concurrency, queueSize: Math.max(ops.queue_size, batchSize) }
+    const settings = { batchSize, batchTimeoutMs: 0, concurrency, queueSize: Math.max(ops.queue_size, batchSize) }
     embedder = Embedder.create(loaded, (op) => engine.register(op, settings))
   } catch (error) {
     await registry.closeAll() // e.g. a package without a `features` output

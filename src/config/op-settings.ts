@@ -8,7 +8,8 @@ import type { OpSettings } from '../engine/op.js'
 export interface OpDefaults {
   batch_size: number
   batch_timeout_ms: number
-  concurrency: number
+  /** null = one instance per core of the CPU budget (`runtime.cpus`). */
+  concurrency: number | null
   queue_size: number
 }
 
@@ -25,7 +26,7 @@ export function opSettingsSchema(defaults: OpDefaults) {
     .strictObject({
       batch_size: fields.batch_size.default(defaults.batch_size),
       batch_timeout_ms: fields.batch_timeout_ms.default(defaults.batch_timeout_ms),
-      concurrency: fields.concurrency.default(defaults.concurrency),
+      concurrency: fields.concurrency.nullable().default(defaults.concurrency),
       queue_size: fields.queue_size.default(defaults.queue_size),
     })
     .prefault({})
@@ -42,12 +43,13 @@ export const OpOverrideSchema = z.strictObject({
 export type OpSettingsConfig = z.infer<ReturnType<typeof opSettingsSchema>>
 export type OpOverrideConfig = z.infer<typeof OpOverrideSchema>
 
-export function toOpSettings(settings: OpSettingsConfig, override: OpOverrideConfig = {}): OpSettings {
+/** `cpus` is the CPU budget: an op with `concurrency: null` runs one model instance per core. */
+export function toOpSettings(settings: OpSettingsConfig, override: OpOverrideConfig = {}, cpus = 1): OpSettings {
   const merged = { ...settings, ...Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined)) }
   return {
     batchSize: merged.batch_size,
     batchTimeoutMs: merged.batch_timeout_ms,
-    concurrency: merged.concurrency,
+    concurrency: merged.concurrency ?? cpus,
     queueSize: merged.queue_size,
   }
 }

@@ -13,7 +13,10 @@ const positiveInt = z.number().int().positive()
 const nonNegativeInt = z.number().int().nonnegative()
 
 export const RuntimeSchema = z.strictObject({
-  intra_op_threads: nonNegativeInt.default(2),
+  /** Cores the server may use; null = os.availableParallelism() (follows taskset and cpusets). */
+  cpus: positiveInt.max(1024).nullable().default(null),
+  /** Threads per model instance; null = planned from `cpus` (src/runtime/cpu-budget.ts). */
+  intra_op_threads: nonNegativeInt.nullable().default(null),
   inter_op_threads: nonNegativeInt.default(1),
   graph_optimization: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
   execution_providers: z.array(z.enum(['cpu', 'cuda', 'tensorrt', 'dml', 'coreml'])).min(1).default(['cpu']),

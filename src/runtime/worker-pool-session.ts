@@ -1,57 +1,58 @@
 /**
- * A ModelSession backed by N worker threads, each holding its own onnxruntime session (like
+ * A ModelSession backed by worker threads, each holding its own onnxruntime session (like
  * Triton's instance groups). Calls go to an idle worker; the engine's op concurrency normally
- * equals N, so the small wait queue here only absorbs bursts. Feed tensors are transferred, not
- * copied: callers must not reuse a feed's data after run().
+ * equals the instance count, so the small wait queue here only absorbs bursts. Feed tensors are
+ * transferred, not copied: callers must not reuse a feed's data after run().
+ *
+ * With a CPU budget (./cpu-budget.ts) every call first asks it for threads: `instances` narrow
+ * workers run calls that overlap others, and one more worker with a session of `wideThreads`
+ * intra-op threads runs a call that has the cores to itself.
  */
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { InferenceError, ModelLoadError } from '../engine/errors.js'
 import { log } from '../util/log.js'
+import type { CpuBudget, CpuGrant } from './cpu-budget.js'
 import type { ModelSession, SessionOptions } from './session.js'
+import { startSessionWorker } from './session-worker-start.js'
 import type { Tensor } from './tensor.js'
-import { transferList, type WorkerReply, type WorkerRequest, type WorkerStartup } from './worker-protocol.js'
-
-// Under tsx (sources) the worker needs a JavaScript entry that registers tsx first; compiled
-// (dist/) it starts the worker module itself.
-const WORKER_URL = import.meta.url.endsWith('.ts')
-  ? new URL('./session-worker-entry.mjs', import.meta.url)
-  : new URL('./session-worker.js', import.meta.url)
+import { transferList, type WorkerReply, type WorkerRequest } from './worker-protocol.js'
 
 interface PendingCall {
+  readonly feeds: Record<string, Tensor>
+  readonly grant: CpuGrant | undefined
   resolve: (outputs: Record<string, Tensor>) => void
   reject: (error: Error) => void
 }
 
 interface PoolWorker {
-  worker: Worker
+  readonly worker: Worker
+  /** Intra-op threads of this worker's session. */
+  readonly threads: number
   current?: PendingCall & { id: number }
 }
 
-async function startWorker(modelPath: string, options: SessionOptions): Promise<{ worker: Worker; startup: WorkerStartup }> {
-  const worker = new Worker(WORKER_URL, { workerData: { modelPath, options } })
-  // Remove only our own listeners: Worker keeps internal ones that removeAllListeners() would break.
-  let onMessage!: (startup: WorkerStartup) => void
-  let onError!: (error: Error) => void
-  let onExit!: (code: number) => void
-  try {
-    const startup = await new Promise<WorkerStartup>((resolve, reject) => {
-      onMessage = resolve
-      onError = reject
-      onExit = (code) => reject(new Error(`worker exited with code ${code} while loading`))
-      worker.once('message', onMessage).once('error', onError).once('exit', onExit)
-    })
-    return { worker, startup }
-  } finally {
-    worker.off('message', onMessage).off('error', onError).off('exit', onExit)
-  }
+export interface ThreadPlan {
+  readonly budget: CpuBudget
+  /** Intra-op threads of the extra session for lone calls; no extra worker when ≤ the narrow count. */
+  readonly wideThreads: number
+}
+
+/** Threads a session with `intraOpThreads` uses (0 is onnxruntime's choice: one per core). */
+function threadsOf(intraOpThreads: number, cpus: number): number {
+  return intraOpThreads === 0 ? cpus : intraOpThreads
 }
 
 export async function createWorkerPoolSession(
   modelPath: string,
   options: SessionOptions,
   instances: number,
+  plan?: ThreadPlan,
 ): Promise<ModelSession> {
-  const started = await Promise.allSettled(Array.from({ length: instances }, () => startWorker(modelPath, options)))
+  const narrowThreads = threadsOf(options.intraOpThreads, plan?.budget.cpus ?? 1)
+  const wideThreads = plan && plan.wideThreads > narrowThreads ? plan.wideThreads : undefined
+  const optionsFor = (threads: number): SessionOptions => ({ ...options, intraOpThreads: threads === narrowThreads ? options.intraOpThreads : threads })
+  const sizes = [...Array.from({ length: instances }, () => narrowThreads), ...(wideThreads ? [wideThreads] : [])]
+  const started = await Promise.allSettled(sizes.map((threads) => startSessionWorker(modelPath, optionsFor(threads))))
   const failure = started.find((s) => s.status === 'rejected' || !s.value.startup.ready)
   if (failure) {
     for (const s of started) if (s.status === 'fulfilled') await s.value.worker.terminate()
@@ -61,37 +62,47 @@ export async function createWorkerPoolSession(
         : (failure.value.startup as { error: { message: string } }).error.message
     throw new ModelLoadError(`cannot load ONNX model ${modelPath}: ${reason}`)
   }
-  const first = (started[0] as PromiseFulfilledResult<{ startup: WorkerStartup }>).value.startup as Extract<
-    WorkerStartup,
-    { ready: true }
-  >
+  const ready = started.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof startSessionWorker>>>).value)
+  const first = ready[0]!.startup as Extract<(typeof ready)[0]['startup'], { ready: true }>
 
   let nextId = 1
   let closed = false
   const all = new Set<PoolWorker>()
   const idle: PoolWorker[] = []
-  const waiting: Array<{ feeds: Record<string, Tensor> } & PendingCall> = []
+  const waiting: PendingCall[] = []
 
-  const dispatch = (slot: PoolWorker, feeds: Record<string, Tensor>, call: PendingCall) => {
+  const dispatch = (slot: PoolWorker, call: PendingCall) => {
     const id = nextId++
     slot.current = { id, ...call }
-    const request: WorkerRequest = { id, feeds }
-    slot.worker.postMessage(request, transferList(feeds))
+    const request: WorkerRequest = { id, feeds: call.feeds }
+    slot.worker.postMessage(request, transferList(call.feeds))
+  }
+
+  /** A worker may serve a call only with no more threads than the call was granted. */
+  const fits = (slot: PoolWorker, call: PendingCall) => slot.threads <= (call.grant?.threads ?? slot.threads)
+
+  /** The idle worker for a call: the one sized like its grant (the wide one for a lone call). */
+  const takeIdle = (call: PendingCall): PoolWorker | undefined => {
+    const wanted = call.grant?.threads ?? narrowThreads
+    let at = idle.findIndex((slot) => slot.threads === wanted)
+    if (at < 0) at = idle.findIndex((slot) => fits(slot, call))
+    return at < 0 ? undefined : idle.splice(at, 1)[0]
   }
 
   const release = (slot: PoolWorker) => {
     slot.current = undefined
-    const next = waiting.shift()
-    if (next) dispatch(slot, next.feeds, next)
+    const at = waiting.findIndex((call) => fits(slot, call))
+    if (at >= 0) dispatch(slot, waiting.splice(at, 1)[0]!)
     else idle.push(slot)
   }
 
-  const attach = (worker: Worker) => {
-    const slot: PoolWorker = { worker }
+  const attach = (worker: Worker, threads: number) => {
+    const slot: PoolWorker = { worker, threads }
     all.add(slot)
     worker.on('message', (reply: WorkerReply) => {
       const call = slot.current
       if (!call || call.id !== reply.id) return
+      call.grant?.release()
       // The in-worker session's InferenceError already names the model; other errors do not.
       if (reply.error) call.reject(new InferenceError(reply.error.name === 'InferenceError' ? reply.error.message : `model ${modelPath} failed: ${reply.error.message}`))
       else call.resolve(reply.outputs)
@@ -99,6 +110,7 @@ export async function createWorkerPoolSession(
     })
     worker.on('error', (error) => slot.current?.reject(new InferenceError(`model worker crashed: ${error.message}`, { cause: error })))
     worker.on('exit', (code) => {
+      slot.current?.grant?.release()
       slot.current?.reject(new InferenceError(`model worker for ${modelPath} exited (code ${code})`))
       slot.current = undefined
       all.delete(slot)
@@ -106,10 +118,10 @@ export async function createWorkerPoolSession(
       if (at >= 0) idle.splice(at, 1)
       // Replace a crashed instance so one bad input cannot take the model down for good.
       if (!closed) {
-        startWorker(modelPath, options)
+        startSessionWorker(modelPath, optionsFor(threads))
           .then(({ worker: fresh, startup }) => {
             if (!startup.ready || closed) return fresh.terminate()
-            release(attach(fresh))
+            release(attach(fresh, threads))
           })
           .catch((error: Error) => log.error(`cannot restart model worker for ${modelPath}`, { reason: error.message }))
       }
@@ -117,7 +129,18 @@ export async function createWorkerPoolSession(
     return slot
   }
 
-  for (const s of started) idle.push(attach((s as PromiseFulfilledResult<{ worker: Worker }>).value.worker))
+  ready.forEach(({ worker }, i) => idle.push(attach(worker, sizes[i]!)))
+
+  const enqueue = (call: PendingCall) => {
+    if (closed) {
+      call.grant?.release()
+      call.reject(new InferenceError(`session for ${modelPath} is closed`))
+      return
+    }
+    const slot = takeIdle(call)
+    if (slot) dispatch(slot, call)
+    else waiting.push(call)
+  }
 
   return {
     inputs: first.inputs,
@@ -125,14 +148,18 @@ export async function createWorkerPoolSession(
     run(feeds) {
       if (closed) return Promise.reject(new InferenceError(`session for ${modelPath} is closed`))
       return new Promise((resolve, reject) => {
-        const slot = idle.pop()
-        if (slot) dispatch(slot, feeds, { resolve, reject })
-        else waiting.push({ feeds, resolve, reject })
+        if (!plan) return enqueue({ feeds, grant: undefined, resolve, reject })
+        plan.budget
+          .acquire({ narrow: narrowThreads, wide: wideThreads })
+          .then((grant) => enqueue({ feeds, grant, resolve, reject }))
       })
     },
     async close() {
       closed = true
-      for (const call of waiting.splice(0)) call.reject(new InferenceError(`session for ${modelPath} closed`))
+      for (const call of waiting.splice(0)) {
+        call.grant?.release()
+        call.reject(new InferenceError(`session for ${modelPath} closed`))
+      }
       idle.splice(0)
       await Promise.all([...all].map((slot) => slot.worker.terminate()))
     },

@@ -40,6 +40,8 @@ export interface MetricSources {
   modelStates(): readonly ModelState[]
   /** Items in each gallery opened so far, by name. */
   gallerySizes(): ReadonlyMap<string, number>
+  /** The CPU budget of the local model calls now (src/runtime/cpu-budget.ts). */
+  cpuBudget?(): { readonly running: number; readonly waiting: number; readonly freeThreads: number; readonly cpus: number }
 }
 
 /** Labels of one HTTP request (./http-metrics.ts decides them). */
@@ -162,6 +164,30 @@ export class ServerMetrics {
       collect() {
         this.reset()
         for (const [index, size] of sources.gallerySizes()) this.set({ index }, size)
+      },
+    })
+    new Gauge({
+      name: name('cpu_budget_threads'),
+      help: 'Model threads of the CPU budget (runtime.cpus): "total", "in_use" by running model calls now.',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        const budget = sources.cpuBudget?.()
+        if (!budget) return
+        this.set({ kind: 'total' }, budget.cpus)
+        this.set({ kind: 'in_use' }, budget.cpus - budget.freeThreads)
+      },
+    })
+    new Gauge({
+      name: name('cpu_budget_calls'),
+      help: 'Model calls running within the CPU budget now ("running") and waiting for threads ("waiting").',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const budget = sources.cpuBudget?.()
+        if (!budget) return
+        this.set({ state: 'running' }, budget.running)
+        this.set({ state: 'waiting' }, budget.waiting)
       },
     })
     processMetrics()

@@ -8,12 +8,12 @@ import { toOpSettings } from '../config/op-settings.js'
 import { Engine } from '../engine/engine.js'
 import { Tracer } from '../engine/tracer.js'
 import { ModelRegistry, type SessionFactory } from '../runtime/model-registry.js'
-import type { SessionOptions } from '../runtime/session.js'
 import { recognizeTask } from '../tasks/recognition/recognize-task.js'
 import { manifestSectionsOf, TASKS } from '../tasks/registry.js'
 import type { AnyService, AnyTask, TaskDefinition, TaskKit, TaskSectionSchema } from '../tasks/task.js'
 import { log } from '../util/log.js'
 import type { DecodeLimits } from '../vision/decode.js'
+import { planCpus } from './cpu-plan.js'
 import { ServerMetrics } from './metrics.js'
 
 export interface RunningTask {
@@ -27,6 +27,8 @@ export interface Services {
   readonly config: Readonly<ServingConfig>
   readonly engine: Engine
   readonly registry: ModelRegistry
+  /** Cores the models may use (`runtime.cpus`, or what the affinity mask allows). */
+  readonly cpus: number
   /** Enabled tasks, in registry order. */
   readonly tasks: readonly RunningTask[]
   /** An enabled task by name. */
@@ -45,15 +47,6 @@ export interface ServicesOptions {
   tasks?: readonly AnyTask[]
 }
 
-export function sessionOptionsOf(config: ServingConfig): SessionOptions {
-  return {
-    intraOpThreads: config.runtime.intra_op_threads,
-    interOpThreads: config.runtime.inter_op_threads,
-    graphOptimization: config.runtime.graph_optimization,
-    executionProviders: config.runtime.execution_providers,
-  }
-}
-
 function sectionOf(config: ServingConfig, task: AnyTask): { enabled: boolean } {
   return (config.services as Record<string, { enabled: boolean }>)[task.name]!
 }
@@ -68,8 +61,8 @@ export function decodeLimitsOf(config: ServingConfig): DecodeLimits {
   return { maxPixels: config.limits.max_image_pixels, minSide: config.limits.min_image_side }
 }
 
-function taskKit(config: ServingConfig, engine: Engine, registry: ModelRegistry): TaskKit {
-  const settingsFor = (name: string, ops: Parameters<TaskKit['loadModel']>[1]) => toOpSettings(ops, config.models.ops[name])
+function taskKit(config: ServingConfig, engine: Engine, registry: ModelRegistry, cpus: number): TaskKit {
+  const settingsFor = (name: string, ops: Parameters<TaskKit['loadModel']>[1]) => toOpSettings(ops, config.models.ops[name], cpus)
   return {
     engine,
     registry,
@@ -83,14 +76,15 @@ export async function createServices(config: Readonly<ServingConfig>, options: S
   const tracer = new Tracer()
   const engine = new Engine({ tracer, defaultDeadlineMs: config.limits.default_deadline_ms })
   const known = options.tasks ?? TASKS
+  const cpu = planCpus(config)
   const registry = new ModelRegistry(
     config.models.dir,
-    sessionOptionsOf(config),
-    options.sessionFactory,
+    cpu.sessionOptions,
+    options.sessionFactory ?? cpu.sessionFactory,
     manifestSectionsOf(known),
     config.models.remote,
   )
-  const kit = taskKit(config, engine, registry)
+  const kit = taskKit(config, engine, registry, cpu.cpus)
   const enabled = known.filter((task) => sectionOf(config, task).enabled)
   const tasks = await Promise.all(
     enabled.map(async (definition): Promise<RunningTask> => {
@@ -107,12 +101,14 @@ export async function createServices(config: Readonly<ServingConfig>, options: S
         opStats: () => engine.opStats(),
         modelStates: () => registry.list(),
         gallerySizes: () => serviceOf(recognizeTask)?.galleries.openedSizes() ?? new Map(),
+        cpuBudget: () => ({ ...cpu.budget.stats(), cpus: cpu.cpus }),
       })
     : undefined
   return {
     config,
     engine,
     registry,
+    cpus: cpu.cpus,
     tasks,
     task: (name) => tasks.find((t) => t.definition.name === name),
     serviceOf,

@@ -30,7 +30,10 @@ describe('serving config', () => {
     })
     assert.deepEqual(config.models.ops, {})
     assert.equal(config.services.ocr.rec.drop_score, 0.5)
-    assert.equal(config.services.ocr.ops.rec.batch_size, 6)
+    assert.equal(config.services.ocr.ops.rec.batch_size, 1)
+    assert.equal(config.services.ocr.ops.rec.concurrency, null, 'one instance per core')
+    assert.equal(config.runtime.cpus, null)
+    assert.equal(config.runtime.intra_op_threads, null)
   })
 
   it('the shipped config/serving.yml documents exactly the defaults, plus the mirror and its gallery', async () => {

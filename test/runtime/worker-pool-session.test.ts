@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { CpuBudget, type CpuDemand, type CpuGrant } from '../../src/runtime/cpu-budget.js'
 import { createOrtSession } from '../../src/runtime/ort-session.js'
 import { DEFAULT_SESSION_OPTIONS, type ModelSession } from '../../src/runtime/session.js'
 import { createWorkerPoolSession } from '../../src/runtime/worker-pool-session.js'
@@ -68,5 +69,63 @@ describe('worker pool session', () => {
 
   it('reports a model file that cannot be loaded', async () => {
     await assert.rejects(createWorkerPoolSession('/nonexistent/model.onnx', OPTIONS, 1), { name: 'ModelLoadError' })
+  })
+})
+
+describe('worker pool session within a CPU budget', () => {
+  /** Records every grant, to check the threads in use never exceed the budget. */
+  class RecordingBudget extends CpuBudget {
+    inUse = 0
+    maxInUse = 0
+    readonly sizes: number[] = []
+    override async acquire(demand: CpuDemand): Promise<CpuGrant> {
+      const grant = await super.acquire(demand)
+      this.inUse += grant.threads
+      this.maxInUse = Math.max(this.maxInUse, this.inUse)
+      this.sizes.push(grant.threads)
+      return {
+        threads: grant.threads,
+        release: () => {
+          this.inUse -= grant.threads
+          grant.release()
+        },
+      }
+    }
+  }
+
+  it('runs a lone call on the wide session and overlapping calls on narrow ones, with the same numbers', async () => {
+    const budget = new RecordingBudget(2)
+    const pool = await createWorkerPoolSession(CLS, OPTIONS, 2, { budget, wideThreads: 2 })
+    const local = await createOrtSession(CLS, OPTIONS)
+    try {
+      const alone = await pool.run(input(1))
+      assert.deepEqual(budget.sizes, [2])
+      const together = await Promise.all([2, 3, 4, 5, 6].map((seed) => pool.run(input(seed))))
+      assert.ok(budget.sizes.slice(1).filter((t) => t === 1).length >= 4, `grants ${budget.sizes}`)
+      assert.ok(budget.maxInUse <= 2, `${budget.maxInUse} threads in use at once`)
+      assert.equal(budget.inUse, 0, 'every grant released')
+      const expected = await Promise.all([1, 2, 3, 4, 5, 6].map((seed) => local.run(input(seed))))
+      ;[alone, ...together].forEach((out, i) => {
+        const actual = out['softmax_0.tmp_0']!.data
+        const reference = expected[i]!['softmax_0.tmp_0']!.data
+        // Two threads may sum in another order than one: equal to float rounding.
+        actual.forEach((v, j) => assert.ok(Math.abs(v - reference[j]!) < 1e-5, `${v} vs ${reference[j]}`))
+      })
+    } finally {
+      await pool.close()
+      await local.close()
+    }
+  })
+
+  it('releases the grant of a call that fails', async () => {
+    const budget = new RecordingBudget(2)
+    const pool = await createWorkerPoolSession(CLS, OPTIONS, 1, { budget, wideThreads: 2 })
+    try {
+      await assert.rejects(pool.run({ x: { data: new Float32Array(6), dims: [1, 6] } }), { name: 'InferenceError' })
+      assert.equal(budget.inUse, 0)
+      assert.deepEqual(budget.stats(), { running: 0, waiting: 0, freeThreads: 2 })
+    } finally {
+      await pool.close()
+    }
   })
 })

@@ -133,6 +133,12 @@ describe('GET /metrics after a known mix of requests', () => {
     }
     // Recognition is off in this server: the family is there, without series.
     assert.deepEqual(family(families, 'ppserve_gallery_size', 'gauge').series, [])
+    // The CPU budget, idle after the requests: every thread free, no call running or waiting.
+    const threads = family(families, 'ppserve_cpu_budget_threads', 'gauge')
+    assert.equal(sumOf(threads, { kind: 'total' }), server.services.cpus)
+    assert.equal(sumOf(threads, { kind: 'in_use' }), 0)
+    const calls = family(families, 'ppserve_cpu_budget_calls', 'gauge')
+    assert.deepEqual([sumOf(calls, { state: 'running' }), sumOf(calls, { state: 'waiting' })], [0, 0])
   })
 
   it('has the process metrics: memory, CPU, event-loop delay', () => {

@@ -9,7 +9,7 @@ export const ClassifyConfigSchema = z.strictObject({
   /** More classifiers to load at start-up. */
   models: z.array(z.string()).default([]),
   /** Scheduling of each classifier's op. */
-  ops: opSettingsSchema({ batch_size: 8, batch_timeout_ms: 0, concurrency: 1, queue_size: 256 }),
+  ops: opSettingsSchema({ batch_size: 8, batch_timeout_ms: 0, concurrency: null, queue_size: 256 }),
 })
 
 export type ClassifyConfig = z.infer<typeof ClassifyConfigSchema>

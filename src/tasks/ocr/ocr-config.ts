@@ -15,9 +15,11 @@ export const OcrConfigSchema = z.strictObject({
     .prefault({}),
   ops: z
     .strictObject({
-      det: opSettingsSchema({ batch_size: 1, batch_timeout_ms: 0, concurrency: 1, queue_size: 32 }),
-      cls: opSettingsSchema({ batch_size: 6, batch_timeout_ms: 2, concurrency: 1, queue_size: 2048 }),
-      rec: opSettingsSchema({ batch_size: 6, batch_timeout_ms: 2, concurrency: 1, queue_size: 2048 }),
+      det: opSettingsSchema({ batch_size: 1, batch_timeout_ms: 0, concurrency: null, queue_size: 32 }),
+      cls: opSettingsSchema({ batch_size: 6, batch_timeout_ms: 2, concurrency: null, queue_size: 2048 }),
+      // PaddleOCR's rec_batch_num is 6, a GPU default: on CPU a padded batch costs more than the
+      // calls it saves, and single lines spread over the instances (bench/BENCHMARKS.md).
+      rec: opSettingsSchema({ batch_size: 1, batch_timeout_ms: 0, concurrency: null, queue_size: 2048 }),
     })
     .prefault({}),
   /**

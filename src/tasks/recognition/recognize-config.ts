@@ -40,8 +40,8 @@ export const RecognizeConfigSchema = z.strictObject({
     .prefault({}),
   ops: z
     .strictObject({
-      det: opSettingsSchema({ batch_size: 1, batch_timeout_ms: 0, concurrency: 1, queue_size: 64 }),
-      features: opSettingsSchema({ batch_size: 16, batch_timeout_ms: 0, concurrency: 1, queue_size: 1024 }),
+      det: opSettingsSchema({ batch_size: 1, batch_timeout_ms: 0, concurrency: null, queue_size: 64 }),
+      features: opSettingsSchema({ batch_size: 16, batch_timeout_ms: 0, concurrency: null, queue_size: 1024 }),
     })
     .prefault({}),
 })

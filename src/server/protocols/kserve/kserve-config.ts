@@ -11,7 +11,7 @@ export const KServeConfigSchema = z
      */
     repository_token: z.string().min(16, 'a repository token must have at least 16 characters').nullable().default(null),
     /** Scheduling of each model's `kserve:<model>` op; `models.ops.NAME` overrides it per package. */
-    ops: opSettingsSchema({ batch_size: 8, batch_timeout_ms: 2, concurrency: 1, queue_size: 256 }),
+    ops: opSettingsSchema({ batch_size: 8, batch_timeout_ms: 2, concurrency: null, queue_size: 256 }),
   })
   .prefault({})
 

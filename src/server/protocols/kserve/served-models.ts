@@ -40,7 +40,7 @@ export class ServedModels {
   ) {}
 
   #settings(name: string) {
-    return toOpSettings(this.config.ops, this.services.config.models.ops[name])
+    return toOpSettings(this.config.ops, this.services.config.models.ops[name], this.services.cpus)
   }
 
   /** The version serving `name` now; 404 for a name never loaded, 503 for one that is not loaded now. */
