@@ -8,22 +8,17 @@
  *    (target: on ≥ off).
  * The model is pulled first if missing (from --mirror, PPSERVE_MIRROR or ../shared/assets).
  */
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
-import ort from 'onnxruntime-node'
 import { parseConfig } from '../src/config/load-config.js'
-import { loadModelPackage } from '../src/runtime/model-package.js'
 import { ensureModelsPulled } from '../src/runtime/pull/index.js'
 import { startHttpServer } from '../src/server/http-server.js'
 import { createServices } from '../src/server/services.js'
-import { decodeImage } from '../src/vision/decode.js'
-import { compilePreprocess } from '../src/vision/preprocess-pipeline.js'
+import { bareSession } from './lib/bare-classify.js'
 import { runHttpLoad } from './lib/http-load.js'
 import { loadImages, type BenchImage } from './lib/images.js'
 import { formatLoad, machineInfo } from './lib/machine.js'
-import { progress, progressDone } from './lib/progress.js'
 import { summarize, type PhaseStats } from './lib/stats.js'
 import { formatTable, ms } from './lib/table.js'
 
@@ -50,34 +45,6 @@ function config(batchSize: number) {
   )
 }
 
-/** The floor: the same preprocessed tensors through a plain in-thread session. */
-async function bareSession(images: readonly BenchImage[]): Promise<PhaseStats> {
-  const pkg = await loadModelPackage(path.join(modelsDir, model))
-  const preprocess = compilePreprocess(pkg.manifest.preprocess, model, pkg.manifest.channel_order)
-  const session = await ort.InferenceSession.create(pkg.modelPath, { intraOpNumThreads: THREADS, interOpNumThreads: 1 })
-  const feed = pkg.feed('image').name
-  const tensors = await Promise.all(
-    images.map(async (image) => {
-      const out = preprocess(await decodeImage(image.bytes, { maxPixels: 4e7, minSide: 4 }))
-      return new ort.Tensor('float32', out.chw, [1, 3, out.height, out.width])
-    }),
-  )
-  for (const tensor of tensors) await session.run({ [feed]: tensor })
-  const latencies: number[] = []
-  const started = performance.now()
-  for (let round = 0; round < rounds; round++) {
-    for (const tensor of tensors) {
-      const t0 = performance.now()
-      await session.run({ [feed]: tensor })
-      latencies.push(performance.now() - t0)
-    }
-    progress(`bare session.run: round ${round + 1}/${rounds}`)
-  }
-  progressDone()
-  await session.release()
-  return summarize(latencies, performance.now() - started)
-}
-
 async function overHttp(batchSize: number, jobs: readonly BenchImage[], concurrency: number, label: string) {
   const services = await createServices(config(batchSize))
   const server = await startHttpServer(services)
@@ -100,7 +67,7 @@ if (pulled[0]!.status === 'failed' || pulled[0]!.status === 'no-source') {
 const images = await loadImages(IMAGES)
 const jobs = Array.from({ length: rounds }, () => images).flat()
 
-const bare = await bareSession(images)
+const bare = await bareSession(modelsDir, model, images, rounds, THREADS)
 const c1 = await overHttp(8, jobs, 1, 'HTTP c=1')
 const on = await overHttp(8, [...jobs, ...jobs], 8, 'HTTP c=8 batching on')
 const off = await overHttp(1, [...jobs, ...jobs], 8, 'HTTP c=8 batching off')

@@ -1,6 +1,9 @@
 /** The benchmark images: every image file of a folder, read once, with the MIME type to send. */
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { ASSETS_DIR } from './bench-config.js'
+import { SERVICE_IMAGES, type ServiceName } from './load-plan.js'
 
 export interface BenchImage {
   readonly name: string
@@ -32,4 +35,13 @@ export async function loadImages(dir: string): Promise<BenchImage[]> {
       return { name, path: file, bytes: new Uint8Array(await readFile(file)), mime }
     }),
   )
+}
+
+/** A service's benchmark images under ../shared/assets (bench/lib/load-plan.ts SERVICE_IMAGES). */
+export async function serviceImages(service: ServiceName): Promise<BenchImage[]> {
+  const dir = path.join(ASSETS_DIR, SERVICE_IMAGES[service].imagesDir)
+  if (!existsSync(dir)) throw new Error(`${service} images not found in ${dir}: put ../shared/assets beside the project`)
+  const images = await loadImages(dir)
+  if (images.length === 0) throw new Error(`no image files in ${dir}`)
+  return images
 }

@@ -4,14 +4,18 @@ export interface PhaseStats {
   readonly meanMs: number
   readonly p50Ms: number
   readonly p90Ms: number
+  readonly p99Ms: number
   readonly maxMs: number
   /** Wall time of the whole phase; with concurrency it is less than the sum of latencies. */
   readonly wallMs: number
   readonly imagesPerS: number
 }
 
-/** Nearest-rank percentile (no interpolation: every reported value was actually observed). */
-function percentile(sorted: readonly number[], p: number): number {
+/**
+ * Nearest-rank percentile of ascending samples (no interpolation: every reported value was actually
+ * observed). With fewer than 100 samples p99 is the maximum.
+ */
+export function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length)
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!
 }
@@ -25,6 +29,7 @@ export function summarize(latenciesMs: readonly number[], wallMs: number): Phase
     meanMs: sum / sorted.length,
     p50Ms: percentile(sorted, 50),
     p90Ms: percentile(sorted, 90),
+    p99Ms: percentile(sorted, 99),
     maxMs: sorted[sorted.length - 1]!,
     wallMs,
     imagesPerS: (sorted.length * 1000) / wallMs,

@@ -12,6 +12,10 @@ function ortOptions(options: SessionOptions, providers: readonly string[]): ort.
     graphOptimizationLevel: options.graphOptimization,
     executionProviders: [...providers],
     executionMode: 'sequential',
+    // No arena: each session's arena kept the largest input it ever saw (det at 960 px, long text
+    // lines), times every instance; without it RSS after an OCR load fell 1.6 → 1.0 GB (with
+    // MALLOC_ARENA_MAX=2, `npm start`) at the same throughput (bench/BENCHMARKS.md).
+    enableCpuMemArena: false,
     // Errors only: some exported models (PicoDet-XS) declare their weights as graph inputs, and
     // onnxruntime would warn about each of them at every start.
     logSeverityLevel: 3,

@@ -9,18 +9,7 @@ import { ConversionError } from '../errors.js'
 import { PaddleDType, dtypeInfo } from './dtype.js'
 import type { ParamSource } from './param-source.js'
 import { elementCount } from './tensor-stream.js'
-
-/** mulberry32: a small, fast 32-bit PRNG, plenty for test weights. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom as createRandom } from '../../util/seeded-random.js'
 
 function hashName(name: string, seed: number): number {
   let hash = 2166136261 ^ seed
