@@ -22,12 +22,24 @@ export interface ParsedDataFile {
 
 export const MAX_LABEL_LENGTH = 128
 
-/** Why a label cannot be stored, or undefined when it can (no tabs or newlines: the file format). */
+/**
+ * Characters a label may not hold: C0/C1 controls (tabs and newlines break the file format) and
+ * the bidi marks, embeddings, overrides and isolates that make a label display as another text.
+ */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/
+
+const codePoint = (char: string): string => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+
+/** Why a label cannot be stored, or undefined when it can. */
 export function labelProblem(label: string): string | undefined {
   if (label.trim() === '') return 'the label is empty'
   if (label.length > MAX_LABEL_LENGTH) return `the label is longer than ${MAX_LABEL_LENGTH} characters`
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(label)) return 'the label contains control characters (tab, newline, ...)'
+  const forbidden = FORBIDDEN.exec(label)
+  if (forbidden) {
+    const kind = forbidden[0].charCodeAt(0) <= 0x9f ? 'a control character' : 'a bidirectional formatting character'
+    return `the label contains ${kind} (${codePoint(forbidden[0])} at position ${forbidden.index}); control characters (tab, newline, ...) and bidi marks or overrides are not allowed`
+  }
   return undefined
 }
 

@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { NotFound, PayloadTooLarge } from '../engine/errors.js'
+import { clipText } from '../util/quote.js'
 import { errorResponse } from './error-response.js'
 import { httpMetrics, METRICS_PROTOCOL, RouteLabels } from './http-metrics.js'
 import { PROTOCOLS } from './protocols/index.js'
@@ -59,7 +60,7 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
       if (task.definition.extraRoutes) app.route('/', task.definition.extraRoutes(task.service, kit, task.config))
     })
   }
-  app.notFound((c) => errorResponse(new NotFound(`no route ${c.req.method} ${c.req.path}`), c))
+  app.notFound((c) => errorResponse(new NotFound(`no route ${c.req.method} ${clipText(c.req.path)}`), c))
   app.onError((error, c) => errorResponse(error, c))
   return app
 }

@@ -1,11 +1,11 @@
 /**
  * The one place where errors become HTTP: status by error code, body `{error: {code, message}}`,
  * `Retry-After` when overloaded. Unknown errors are logged with their stack and answered 500
- * without internals.
+ * without internals; a client that disconnected is a debug line, not one of them.
  */
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { Overloaded, ServingError, type ErrorCode } from '../engine/errors.js'
+import { Cancelled, Overloaded, ServingError, type ErrorCode } from '../engine/errors.js'
 import { log } from '../util/log.js'
 import { labelOutcome } from './request-labels.js'
 
@@ -31,7 +31,24 @@ export function statusOf(error: ServingError): ContentfulStatusCode {
   return STATUS[error.code]
 }
 
-export function errorResponse(error: unknown, c: Context): Response {
+// How @hono/node-server fails a body read when the client closes its connection mid-request.
+const DISCONNECT_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'])
+const DISCONNECT_MESSAGES = new Set(['aborted', 'Client connection prematurely closed.'])
+
+/**
+ * A client that went away mid-request is an expected event, not a server fault: the error it
+ * caused (a failed body read, an abort) as Cancelled, or undefined for any other error.
+ */
+export function clientDisconnect(error: unknown, c: Context): Cancelled | undefined {
+  if (error instanceof ServingError) return undefined
+  const e = error as { name?: unknown; code?: unknown; message?: unknown } | null | undefined
+  const looksLikeIt =
+    e?.name === 'AbortError' || DISCONNECT_CODES.has(String(e?.code)) || DISCONNECT_MESSAGES.has(String(e?.message)) || c.req.raw.signal?.aborted === true
+  return looksLikeIt ? new Cancelled('the client closed the connection before the answer') : undefined
+}
+
+export function errorResponse(thrown: unknown, c: Context): Response {
+  const error = clientDisconnect(thrown, c) ?? thrown
   if (!(error instanceof ServingError)) {
     log.error(`unhandled error on ${c.req.method} ${c.req.path}`, { stack: (error as Error)?.stack ?? String(error) })
     labelOutcome(c, 'internal')

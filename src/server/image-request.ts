@@ -7,7 +7,9 @@
  */
 import type { HonoRequest } from 'hono'
 import { InvalidInput, UnsupportedMediaType } from '../engine/errors.js'
+import { clipText } from '../util/quote.js'
 import { decodeBase64 } from './base64.js'
+import { checkJsonDepth, checkMultipartParts, checkTextField } from './input-limits.js'
 
 export interface ImageRequest {
   readonly images: Uint8Array[]
@@ -28,7 +30,10 @@ async function fromRawBytes(req: HonoRequest): Promise<Uint8Array[]> {
   return [bytes]
 }
 
-async function fromMultipart(req: HonoRequest, options: Record<string, unknown>): Promise<Uint8Array[]> {
+async function fromMultipart(req: HonoRequest, options: Record<string, unknown>, maxImages: number): Promise<Uint8Array[]> {
+  // parseBody reads the body hono cached here; counting parts first keeps a body of 100,000 tiny
+  // parts from blocking the event loop in the parser.
+  checkMultipartParts(new Uint8Array(await req.arrayBuffer()), req.header('content-type') ?? '', maxImages)
   let form: Record<string, unknown>
   try {
     form = await req.parseBody({ all: true })
@@ -39,9 +44,10 @@ async function fromMultipart(req: HonoRequest, options: Record<string, unknown>)
   for (const [key, value] of Object.entries(form)) {
     for (const part of Array.isArray(value) ? value : [value]) {
       if (part instanceof File) {
-        if (part.size === 0) throw new InvalidInput(`file "${part.name || key}" is empty`)
+        if (part.size === 0) throw new InvalidInput(`file "${clipText(part.name || key)}" is empty`)
         images.push(new Uint8Array(await part.arrayBuffer()))
       } else {
+        checkTextField(key, String(part))
         options[key] = part
       }
     }
@@ -74,11 +80,14 @@ function fromJson(body: unknown, options: Record<string, unknown>): Uint8Array[]
 async function parseJson(req: HonoRequest): Promise<unknown> {
   const text = await req.text()
   if (text.trim() === '') throw new InvalidInput(`request body is empty; ${SUPPORTED}`)
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (error) {
     throw new InvalidInput(`body is not valid JSON: ${(error as Error).message}`, { cause: error })
   }
+  checkJsonDepth(value)
+  return value
 }
 
 export async function readImageRequest(req: HonoRequest, maxImages: number): Promise<ImageRequest> {
@@ -87,13 +96,13 @@ export async function readImageRequest(req: HonoRequest, maxImages: number): Pro
   const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
   let images: Uint8Array[]
   if (mime.startsWith('image/') || mime === 'application/octet-stream') images = await fromRawBytes(req)
-  else if (mime === 'multipart/form-data') images = await fromMultipart(req, options)
+  else if (mime === 'multipart/form-data') images = await fromMultipart(req, options, maxImages)
   else if (mime === 'application/json') images = fromJson(await parseJson(req), options)
   else {
     // An empty body is the more useful message whatever type it was labelled with.
     const body = await req.arrayBuffer()
     if (body.byteLength === 0) throw new InvalidInput(`request body is empty; ${SUPPORTED}`)
-    const what = mime === '' ? 'request has no Content-Type' : `Content-Type ${mime} is not supported`
+    const what = mime === '' ? 'request has no Content-Type' : `Content-Type ${clipText(mime)} is not supported`
     throw new UnsupportedMediaType(`${what}; ${SUPPORTED}`)
   }
   if (images.length > maxImages) {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { InvalidOption } from '../engine/errors.js'
+import { clipText, quoteList, quoteValue } from '../util/quote.js'
 
 const TRUE = new Set(['true', '1', 'yes', 'on'])
 const FALSE = new Set(['false', '0', 'no', 'off'])
@@ -29,9 +30,10 @@ export function parseOptions<T>(schema: z.ZodType<T>, raw: Record<string, unknow
   const result = schema.safeParse(raw)
   if (result.success) return result.data
   const problems = result.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+    if (issue.code === 'unrecognized_keys') return `unknown option${issue.keys.length > 1 ? 's' : ''} ${quoteList(issue.keys)}`
     const key = String(issue.path[0] ?? '(options)')
-    return `${key}: ${issue.message} (got ${JSON.stringify(raw[key])})`
+    // Quoted values are cut short: a 10 MB value must not come back in the error body.
+    return `${clipText(key)}: ${issue.message} (got ${quoteValue(raw[key])})`
   })
-  throw new InvalidOption(`invalid options: ${problems.join('; ')}`)
+  throw new InvalidOption(`invalid options: ${problems.slice(0, 10).join('; ')}`)
 }

@@ -78,12 +78,18 @@ interface AxisTaps {
   readonly weight: Int32Array
 }
 
-function axisTaps(srcLen: number, dstLen: number, ksize: 2 | 4, resetAtBorder: boolean): AxisTaps {
+/**
+ * Taps of destination indices `from` .. `from + count - 1` only: a resize fused with a small crop
+ * of a huge target (resize_short on a 10000×4 image) needs tables the size of the crop, not of the
+ * target. Each index's taps depend on that index alone, so the values are the same.
+ */
+function axisTaps(srcLen: number, dstLen: number, ksize: 2 | 4, resetAtBorder: boolean, from: number, count: number): AxisTaps {
   const scale = 1 / (dstLen / srcLen)
-  const index = new Int32Array(dstLen * ksize)
-  const weight = new Int32Array(dstLen * ksize)
+  const index = new Int32Array(count * ksize)
+  const weight = new Int32Array(count * ksize)
   const cbuf = new Float64Array(4)
-  for (let d = 0; d < dstLen; d++) {
+  for (let j = 0; j < count; j++) {
+    const d = from + j
     let f = f32((d + 0.5) * scale - 0.5)
     let s = Math.floor(f)
     f = f32(f - s)
@@ -101,8 +107,8 @@ function axisTaps(srcLen: number, dstLen: number, ksize: 2 | 4, resetAtBorder: b
     const first = s - (ksize === 4 ? 1 : 0)
     for (let k = 0; k < ksize; k++) {
       const i = first + k
-      index[d * ksize + k] = i < 0 ? 0 : i >= srcLen ? srcLen - 1 : i
-      weight[d * ksize + k] = clampShort(roundHalfEven(cbuf[k] * COEF_SCALE))
+      index[j * ksize + k] = i < 0 ? 0 : i >= srcLen ? srcLen - 1 : i
+      weight[j * ksize + k] = clampShort(roundHalfEven(cbuf[k] * COEF_SCALE))
     }
   }
   return { index, weight }
@@ -111,10 +117,8 @@ function axisTaps(srcLen: number, dstLen: number, ksize: 2 | 4, resetAtBorder: b
 function resizeSeparable(img: Image, width: number, height: number, win: ResizeWindow, out: Image, ksize: 2 | 4): void {
   const cn = img.channels
   const rowLen = out.width * cn
-  const xAll = axisTaps(img.width, width, ksize, ksize === 2)
-  const yAll = axisTaps(img.height, height, ksize, false)
-  const xt = { index: xAll.index.subarray(win.x * ksize, (win.x + win.width) * ksize), weight: xAll.weight.subarray(win.x * ksize, (win.x + win.width) * ksize) }
-  const yt = { index: yAll.index.subarray(win.y * ksize, (win.y + win.height) * ksize), weight: yAll.weight.subarray(win.y * ksize, (win.y + win.height) * ksize) }
+  const xt = axisTaps(img.width, width, ksize, ksize === 2, win.x, win.width)
+  const yt = axisTaps(img.height, height, ksize, false, win.y, win.height)
   // Tap offsets in bytes within a source row; weights are shared by the channels of a pixel.
   const xOff = xt.index.map((i) => i * cn)
   const rowBytes = img.width * cn

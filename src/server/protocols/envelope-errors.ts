@@ -6,18 +6,22 @@
 import type { Context } from 'hono'
 import { InvalidInput, Overloaded, ServingError } from '../../engine/errors.js'
 import { log } from '../../util/log.js'
-import { statusOf } from '../error-response.js'
+import { clientDisconnect, statusOf } from '../error-response.js'
+import { checkJsonDepth } from '../input-limits.js'
 import { labelOutcome } from '../request-labels.js'
 
-/** The body parsed as JSON; an empty or malformed body is InvalidInput. */
+/** The body parsed as JSON; an empty, malformed or too deeply nested body is InvalidInput. */
 export async function readJsonBody(c: Context, example: string): Promise<unknown> {
   const text = await c.req.text()
   if (text.trim() === '') throw new InvalidInput(`request body is empty; send JSON like ${example}`)
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (error) {
     throw new InvalidInput(`body is not valid JSON (${(error as Error).message}); send JSON like ${example}`, { cause: error })
   }
+  checkJsonDepth(value)
+  return value
 }
 
 /**
@@ -26,7 +30,8 @@ export async function readJsonBody(c: Context, example: string): Promise<unknown
  * when overloaded, for clients that look at headers. The request metrics count its code as the
  * request's outcome, whatever HTTP status the envelope goes out with.
  */
-export function envelopeError(error: unknown, c: Context): ServingError {
+export function envelopeError(thrown: unknown, c: Context): ServingError {
+  const error = clientDisconnect(thrown, c) ?? thrown
   if (!(error instanceof ServingError)) {
     log.error(`unhandled error on ${c.req.method} ${c.req.path}`, { stack: (error as Error)?.stack ?? String(error) })
     labelOutcome(c, 'internal')

@@ -10,6 +10,7 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { ConfigError, InvalidInput, type ErrorCode } from '../../engine/errors.js'
+import { clipText, quoteList, quoteValue } from '../../util/quote.js'
 import { decodeBase64 } from '../base64.js'
 import { labelOutcome, labelService } from '../request-labels.js'
 import { serverTiming } from '../server-timing.js'
@@ -106,9 +107,11 @@ function parseRequest(body: unknown, optionKeys: ReadonlySet<string>): PipelineR
   if (logid !== undefined && typeof logid !== 'number' && typeof logid !== 'string') throw new InvalidInput('"logid" must be a number')
   const images: PipelineRequest['images'] = []
   const options: Record<string, string> = {}
+  const seen = new Set<string>() // not keys.indexOf: quadratic in a body of 100,000 keys
   keys.forEach((name, i) => {
     // Paddle's dict keeps only the last of a repeated key; an error is clearer than a lost image.
-    if (keys.indexOf(name) !== i) throw new InvalidInput(`key "${name}" appears twice; give each image its own key (image_0, image_1, ...)`)
+    if (seen.has(name)) throw new InvalidInput(`key ${quoteValue(name)} appears twice; give each image its own key (image_0, image_1, ...)`)
+    seen.add(name)
     if (optionKeys.has(name)) options[name] = values[i]!
     else images.push({ key: name, base64: values[i]! })
   })
@@ -121,12 +124,12 @@ async function predict(c: Context, services: Services, service: PipelineService)
   const { images } = request
   if (images.length === 0) throw new InvalidInput(`no image: send ${EXAMPLE}`)
   if (service.format.oneImage && images.length > 1) {
-    throw new InvalidInput(`this service reads one image per request (Paddle's reads key "image" only); got ${images.length}: ${images.map((i) => i.key).join(', ')}`)
+    throw new InvalidInput(`this service reads one image per request (Paddle's reads key "image" only); got ${images.length}: ${quoteList(images.map((i) => i.key))}`)
   }
   const max = services.config.limits.max_images_per_request
   if (images.length > max) throw new InvalidInput(`request has ${images.length} images; at most ${max} are accepted per request`)
   const answer = await executeTask(services, service.task, {
-    images: images.map((image) => decodeBase64(image.base64, `value of key "${image.key}"`)),
+    images: images.map((image) => decodeBase64(image.base64, `value of key "${clipText(image.key)}"`)),
     options: request.options,
     deadlineHeader: c.req.header('x-deadline-ms'),
     requestId: request.logid !== undefined ? `logid-${request.logid}` : c.get('requestId'),
@@ -150,7 +153,7 @@ export const paddleServingProtocol: ProtocolAdapter = {
         labelService(c, 'none') // the label set stays bounded whatever names clients send
         labelOutcome(c, 'not_found')
         const names = [...resolved.keys()].join(', ')
-        return c.json(envelope(NO_SERVICE, `Failed to inference: Service name error. No service "${name}" (services: ${names}; protocols.paddle_serving.services)`))
+        return c.json(envelope(NO_SERVICE, `Failed to inference: Service name error. No service "${clipText(name)}" (services: ${names}; protocols.paddle_serving.services)`))
       }
       labelService(c, services.config.protocols.paddle_serving.services[name]!)
       if (typeof service === 'string') {

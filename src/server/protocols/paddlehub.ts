@@ -9,6 +9,7 @@
 import { Hono, type Context } from 'hono'
 import { InvalidInput, InvalidOption } from '../../engine/errors.js'
 import type { OcrLine } from '../../tasks/ocr/ocr-service.js'
+import { clipText } from '../../util/quote.js'
 import { decodeBase64 } from '../base64.js'
 import { labelOutcome } from '../request-labels.js'
 import { serverTiming } from '../server-timing.js'
@@ -95,7 +96,7 @@ export const paddleHubProtocol: ProtocolAdapter = {
       const name = c.req.param('module')
       if (!Object.hasOwn(MODULES, name)) {
         labelOutcome(c, 'not_found')
-        return hubJson(c, '111', `Module ${name} is not available. Modules: ${Object.keys(MODULES).join(', ')}`)
+        return hubJson(c, '111', `Module ${clipText(name)} is not available. Modules: ${Object.keys(MODULES).join(', ')}`)
       }
       try {
         return await predict(c, services, name)

@@ -14,12 +14,18 @@ function roundTo32(side: number): number {
   return Math.max(Math.round(side / 32) * 32, 32)
 }
 
-export function detResizeShape(width: number, height: number, limitSideLen: number, limitType: LimitType): DetResize {
+/** The size before rounding to 32: `max` never enlarges, `min` may enlarge the long side a lot. */
+export function detScaledSize(width: number, height: number, limitSideLen: number, limitType: LimitType): DetResize {
   let ratio = 1
   if (limitType === 'max') {
     if (Math.max(width, height) > limitSideLen) ratio = limitSideLen / Math.max(width, height)
   } else if (Math.min(width, height) < limitSideLen) {
     ratio = limitSideLen / Math.min(width, height)
   }
-  return { width: roundTo32(Math.trunc(width * ratio)), height: roundTo32(Math.trunc(height * ratio)) }
+  return { width: Math.trunc(width * ratio), height: Math.trunc(height * ratio) }
+}
+
+export function detResizeShape(width: number, height: number, limitSideLen: number, limitType: LimitType): DetResize {
+  const scaled = detScaledSize(width, height, limitSideLen, limitType)
+  return { width: roundTo32(scaled.width), height: roundTo32(scaled.height) }
 }

@@ -3,9 +3,11 @@
  * decoded image. It owns its three ops; the shared request path hands it images and options.
  */
 import type { RequestContext } from '../../engine/request-context.js'
+import { checkDerivedSize } from '../../vision/derived-size.js'
 import type { Image, Quad } from '../../vision/image.js'
 import type { TaskKit, TaskService } from '../task.js'
 import type { RecognizedText } from './ctc-decode.js'
+import { detScaledSize } from './det-resize.js'
 import type { OcrConfig } from './ocr-config.js'
 import { detDefaultsOf, type DetDefaults } from './ocr-model-specs.js'
 import { registerOcrOps, type OcrOps } from './ocr-ops.js'
@@ -34,6 +36,8 @@ export class OcrService implements TaskService<ParsedOcrOptions, OcrOptions, Ocr
     private readonly ops: OcrOps | undefined,
     /** The det package's resize and DB settings, under the config's overrides. */
     private readonly detDefaults: DetDefaults,
+    /** limits.max_image_pixels, for the images derived from a request's (det input, crops). */
+    private readonly maxPixels: number,
   ) {}
 
   /** Loads the three models and registers the ops; a missing model leaves the service not ready. */
@@ -44,7 +48,7 @@ export class OcrService implements TaskService<ParsedOcrOptions, OcrOptions, Ocr
       kit.loadModel(config.models.rec, config.ops.rec),
     ])
     const ops = det && cls && rec ? await registerOcrOps(kit, config, det, cls, rec) : undefined
-    return new OcrService(config, ops, detDefaultsOf(det?.pkg))
+    return new OcrService(config, ops, detDefaultsOf(det?.pkg), kit.limits.maxPixels)
   }
 
   get channelOrder(): Image['order'] {
@@ -66,9 +70,10 @@ export class OcrService implements TaskService<ParsedOcrOptions, OcrOptions, Ocr
       const [text] = await this.readLines(ops, [image], options, ctx)
       return [{ text: text!.text, confidence: text!.confidence }]
     }
+    this.checkDetInput(image, options)
     const boxes = await ops.det.run({ image, limitSideLen: options.limitSideLen, limitType: options.limitType, db: options.db }, ctx)
     if (!options.rec) return boxes.map((box) => ({ text_region: toRegion(box.quad) }))
-    const crops = boxes.map((box) => cropTextRegion(image, box.quad))
+    const crops = boxes.map((box) => cropTextRegion(image, box.quad, this.maxPixels))
     const texts = await this.readLines(ops, crops, options, ctx)
     const lines: OcrLine[] = []
     texts.forEach((text, i) => {
@@ -77,6 +82,16 @@ export class OcrService implements TaskService<ParsedOcrOptions, OcrOptions, Ocr
       }
     })
     return lines
+  }
+
+  /**
+   * limit_type min scales the short side up: 8000×4 at 960 would be a 1,920,000×960 input. Checked
+   * before rounding to 32, so an image within the limit never fails on the rounding alone.
+   */
+  private checkDetInput(image: Image, options: OcrOptions): void {
+    const { width, height } = detScaledSize(image.width, image.height, options.limitSideLen, options.limitType)
+    const what = `the text detection input for this ${image.width}×${image.height} image (limit_type ${options.limitType}, limit_side_len ${options.limitSideLen})`
+    checkDerivedSize(width, height, this.maxPixels, what, 'use limit_type max or a smaller limit_side_len, or send an image with less extreme proportions')
   }
 
   private async readLines(ops: OcrOps, crops: Image[], options: OcrOptions, ctx: RequestContext): Promise<RecognizedText[]> {

@@ -6,15 +6,16 @@
  */
 import { Hono } from 'hono'
 import { InvalidInput } from '../../engine/errors.js'
+import { quoteList, quoteValue } from '../../util/quote.js'
 import type { RouteKit } from '../task.js'
 import { galleryWriteAccess } from './gallery-access.js'
-import type { GalleryService } from './gallery-service.js'
+import { checkLabel, type GalleryService } from './gallery-service.js'
 import type { RecognizeConfig } from './recognize-config.js'
 
 const SERVICE = 'gallery'
 
 function parseId(text: string): number {
-  if (!/^\d{1,15}$/.test(text)) throw new InvalidInput(`item id must be a non-negative integer, got ${JSON.stringify(text)}`)
+  if (!/^\d{1,15}$/.test(text)) throw new InvalidInput(`item id must be a non-negative integer, got ${quoteValue(text)}`)
   return Number(text)
 }
 
@@ -27,8 +28,9 @@ export function galleryRoutes(galleries: GalleryService, kit: RouteKit, config: 
   app.post('/gallery/:index/items', writes, async (c) => {
     const { images, options } = await kit.readImages(c, 1)
     const { label, ...rest } = options
-    if (Object.keys(rest).length > 0) throw new InvalidInput(`unknown field(s) ${Object.keys(rest).join(', ')}; send an image and a label`)
+    if (Object.keys(rest).length > 0) throw new InvalidInput(`unknown field(s) ${quoteList(Object.keys(rest))}; send an image and a label`)
     if (typeof label !== 'string') throw new InvalidInput('a gallery item needs a "label" (form field, JSON key or ?label=)')
+    checkLabel(label) // before any decoding or model work
     const item = await kit.serve(c, SERVICE, async (ctx) => {
       const image = await kit.decode(images[0]!, 'rgb', ctx)
       return galleries.addItem(c.req.param('index'), image, images[0]!, label, ctx)

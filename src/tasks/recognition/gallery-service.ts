@@ -12,6 +12,7 @@ import type { RequestContext } from '../../engine/request-context.js'
 import { labelProblem } from '../../retrieval/data-file.js'
 import { faissUnavailableReason } from '../../retrieval/faiss-loader.js'
 import { log } from '../../util/log.js'
+import { quoteValue } from '../../util/quote.js'
 import type { DecodeLimits } from '../../vision/decode.js'
 import type { Image } from '../../vision/image.js'
 import type { Embedder } from './embedder.js'
@@ -32,11 +33,14 @@ export interface NewItem {
   readonly label: string
 }
 
+/** InvalidInput naming the problem (and the character) of a label that cannot be stored. */
+export function checkLabel(label: string): void {
+  const problem = labelProblem(label)
+  if (problem) throw new InvalidInput(`invalid label ${quoteValue(label)}: ${problem}`)
+}
+
 function checkLabels(items: readonly NewItem[]): void {
-  for (const item of items) {
-    const problem = labelProblem(item.label)
-    if (problem) throw new InvalidInput(`invalid label ${JSON.stringify(item.label)}: ${problem}`)
-  }
+  for (const item of items) checkLabel(item.label)
 }
 
 const uploadPath = (): string => `${UPLOADS_DIR}/${randomUUID()}.img`
@@ -61,7 +65,7 @@ export class GalleryService {
 
   /** The named gallery, opened once; NotFound when it does not exist. */
   open(name: string): Promise<RecognitionGallery> {
-    if (!INDEX_NAME.test(name)) throw new InvalidInput(`invalid index name ${JSON.stringify(name)} (letters, digits, _ . -)`)
+    if (!INDEX_NAME.test(name)) throw new InvalidInput(`invalid index name ${quoteValue(name)} (letters, digits, _ . -)`)
     const unavailable = faissUnavailableReason()
     if (unavailable) throw new ModelNotReady(`gallery search is unavailable: ${unavailable}`)
     let opening = this.galleries.get(name)
@@ -117,7 +121,7 @@ export class GalleryService {
 
   /** Creates the gallery `name` from images and labels (index settings from the config); it must not exist. */
   async createGallery(name: string, items: readonly NewItem[], ctx: RequestContext): Promise<AddedItem[]> {
-    if (!INDEX_NAME.test(name)) throw new InvalidInput(`invalid index name ${JSON.stringify(name)} (letters, digits, _ . -)`)
+    if (!INDEX_NAME.test(name)) throw new InvalidInput(`invalid index name ${quoteValue(name)} (letters, digits, _ . -)`)
     checkLabels(items)
     if (items.length === 0) throw new InvalidInput('a gallery needs at least one image')
     const embedder = this.embedder ?? this.modelNotReady()

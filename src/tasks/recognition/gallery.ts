@@ -11,6 +11,7 @@ import { ConfigError, InvalidInput, NotFound } from '../../engine/errors.js'
 import { GalleryIndex, type GalleryHit } from '../../retrieval/gallery-index.js'
 import type { GalleryItem } from '../../retrieval/id-map.js'
 import type { IndexMethod, Metric } from '../../retrieval/vector-index.js'
+import { quoteValue } from '../../util/quote.js'
 import { DEFAULT_WHITENING_DIMS, MIN_WHITENING_GALLERY } from '../features/feature-defaults.js'
 import { decodeWhitening, encodeWhitening } from '../features/whitening-codec.js'
 import { applyWhitening, fitWhitening, type Whitening } from '../features/whitening.js'
@@ -119,7 +120,7 @@ export class RecognitionGallery {
   /** Removes every item with this label; NotFound when there is none. */
   async removeLabel(label: string): Promise<number[]> {
     const ids = this.index.entries.filter((entry) => entry.label === label).map((entry) => entry.id)
-    if (ids.length === 0) throw new NotFound(`gallery ${this.name} has no item labelled ${JSON.stringify(label)}`)
+    if (ids.length === 0) throw new NotFound(`gallery ${this.name} has no item labelled ${quoteValue(label)}`)
     await this.index.remove(ids)
     return ids
   }

@@ -12,6 +12,8 @@ import { InvalidInput, PayloadTooLarge } from '../../../engine/errors.js'
 import type { ModelSignature, TensorSignature } from '../../../runtime/model-signature.js'
 import { PROTOCOL_DATATYPES } from '../../../runtime/tensor-bytes.js'
 import { elementCount } from '../../../runtime/tensor.js'
+import { clipText, quoteValue } from '../../../util/quote.js'
+import { checkJsonDepth } from '../../input-limits.js'
 import { fromBinary, fromJsonData } from './tensor-data.js'
 
 const Parameters = z.record(z.string(), z.unknown()).optional()
@@ -56,7 +58,7 @@ export interface RequestedOutput {
 function decompress(bytes: Uint8Array, encoding: string | undefined, maxBytes: number): Uint8Array {
   const kind = encoding?.trim().toLowerCase()
   if (!kind || kind === 'identity') return bytes
-  if (kind !== 'gzip' && kind !== 'deflate') throw new InvalidInput(`Content-Encoding ${encoding} is not supported (gzip, deflate)`)
+  if (kind !== 'gzip' && kind !== 'deflate') throw new InvalidInput(`Content-Encoding ${clipText(encoding!)} is not supported (gzip, deflate)`)
   try {
     return (kind === 'gzip' ? gunzipSync : inflateSync)(bytes, { maxOutputLength: maxBytes })
   } catch (error) {
@@ -72,7 +74,7 @@ export function parseInferBody(raw: Uint8Array, headerLength: string | undefined
   if (headerLength !== undefined) {
     jsonLength = Number(headerLength)
     if (!Number.isInteger(jsonLength) || jsonLength < 0 || jsonLength > bytes.length) {
-      throw new InvalidInput(`Inference-Header-Content-Length ${JSON.stringify(headerLength)} must be an integer from 0 to the body's ${bytes.length} bytes`)
+      throw new InvalidInput(`Inference-Header-Content-Length ${quoteValue(headerLength)} must be an integer from 0 to the body's ${bytes.length} bytes`)
     }
   }
   let json: unknown
@@ -81,10 +83,11 @@ export function parseInferBody(raw: Uint8Array, headerLength: string | undefined
   } catch (error) {
     throw new InvalidInput(`the inference request is not valid JSON: ${(error as Error).message}`)
   }
+  checkJsonDepth(json, 'the inference request')
   const parsed = InferRequestSchema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    throw new InvalidInput(`invalid inference request at ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    throw new InvalidInput(`invalid inference request at ${clipText(issue.path.join('.')) || '(root)'}: ${issue.message}`)
   }
   return { request: parsed.data, binary: bytes.subarray(jsonLength) }
 }
@@ -93,7 +96,7 @@ const formatShape = (shape: readonly number[]) => `[${shape.join(', ')}]`
 
 function checkShape(name: string, shape: readonly number[], expected: readonly number[]): void {
   const fits = shape.length === expected.length && expected.every((size, axis) => size < 0 || size === shape[axis])
-  if (!fits) throw new InvalidInput(`input "${name}": shape ${formatShape(shape)} does not fit the model's ${formatShape(expected)} (-1 = any size)`)
+  if (!fits) throw new InvalidInput(`input "${name}": shape ${clipText(formatShape(shape))} does not fit the model's ${formatShape(expected)} (-1 = any size)`)
 }
 
 /**
@@ -107,10 +110,10 @@ export function decodeInputs(body: InferBody, signature: ModelSignature, model: 
   let offset = 0
   for (const input of body.request.inputs) {
     const spec = signature.inputs.find((s) => s.name === input.name)
-    if (!spec) throw new InvalidInput(`model ${model} has no input "${input.name}" (inputs: ${known})`)
+    if (!spec) throw new InvalidInput(`model ${model} has no input ${quoteValue(input.name)} (inputs: ${known})`)
     if (given.has(input.name)) throw new InvalidInput(`input "${input.name}" is given twice`)
     const expected = PROTOCOL_DATATYPES[spec.dtype]
-    if (input.datatype !== expected) throw new InvalidInput(`input "${input.name}": datatype ${input.datatype}, the model takes ${expected}`)
+    if (input.datatype !== expected) throw new InvalidInput(`input "${input.name}": datatype ${clipText(input.datatype)}, the model takes ${expected}`)
     checkShape(input.name, input.shape, spec.shape)
     const count = elementCount(input.shape)
     const what = `input "${input.name}"`
@@ -118,7 +121,7 @@ export function decodeInputs(body: InferBody, signature: ModelSignature, model: 
     let data: Float32Array
     if (size !== undefined) {
       if (!Number.isInteger(size) || (size as number) < 0 || offset + (size as number) > body.binary.length) {
-        throw new InvalidInput(`${what}: binary_data_size ${JSON.stringify(size)} goes past the ${body.binary.length} bytes of binary data`)
+        throw new InvalidInput(`${what}: binary_data_size ${quoteValue(size)} goes past the ${body.binary.length} bytes of binary data`)
       }
       data = fromBinary(body.binary.subarray(offset, offset + (size as number)), spec.dtype, count, what)
       offset += size as number
@@ -144,7 +147,7 @@ export function requestedOutputs(request: InferRequestJson, signature: ModelSign
   if (!request.outputs || request.outputs.length === 0) return signature.outputs.map((s) => ({ signature: s, binary: allBinary }))
   return request.outputs.map((output) => {
     const spec = signature.outputs.find((s) => s.name === output.name)
-    if (!spec) throw new InvalidInput(`model ${model} has no output "${output.name}" (outputs: ${signature.outputs.map((s) => s.name).join(', ')})`)
+    if (!spec) throw new InvalidInput(`model ${model} has no output ${quoteValue(output.name)} (outputs: ${signature.outputs.map((s) => s.name).join(', ')})`)
     if (output.parameters?.classification !== undefined) throw new InvalidInput('the classification extension is not supported; request the output tensor itself')
     const binary = output.parameters?.binary_data
     return { signature: spec, binary: typeof binary === 'boolean' ? binary : allBinary }

@@ -18,8 +18,10 @@ import { InvalidInput, NotFound } from '../../../engine/errors.js'
 import type { Model } from '../../../runtime/model.js'
 import { hasDynamicBatch } from '../../../runtime/model-signature.js'
 import { ppserveVersion } from '../../../runtime/pull/provenance.js'
+import { clipText, quoteList } from '../../../util/quote.js'
 import { adminAccess } from '../../admin-access.js'
 import { statusOf } from '../../error-response.js'
+import { checkJsonDepth } from '../../input-limits.js'
 import { requestDeadlineMs } from '../../request-deadline.js'
 import { serverTiming } from '../../server-timing.js'
 import type { Services } from '../../services.js'
@@ -56,13 +58,15 @@ function checkVersion(c: Context): void {
 async function optionalJson(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text()
   if (text.trim() === '') return {}
+  let value: unknown
   try {
-    const value: unknown = JSON.parse(text)
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>
+    value = JSON.parse(text)
   } catch {
     // answered below
   }
-  throw new InvalidInput('the request body must be empty or a JSON object')
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InvalidInput('the request body must be empty or a JSON object')
+  checkJsonDepth(value)
+  return value as Record<string, unknown>
 }
 
 // One per Services: its engine ops can be registered only once, however many apps serve it.
@@ -148,7 +152,7 @@ export function kserveRoutes(services: Services, config: KServeConfig): Hono {
   app.post('/v2/repository/models/:model/load', admin, async (c) => {
     const parameters = (await optionalJson(c)).parameters
     if (parameters && typeof parameters === 'object' && Object.keys(parameters).length > 0) {
-      throw new InvalidInput(`load parameters (${Object.keys(parameters).join(', ')}) are not supported: a package's manifest.yml is its configuration`)
+      throw new InvalidInput(`load parameters (${quoteList(Object.keys(parameters))}) are not supported: a package's manifest.yml is its configuration`)
     }
     await served.load(modelOf(c))
     return c.body(null, 200)
@@ -159,7 +163,7 @@ export function kserveRoutes(services: Services, config: KServeConfig): Hono {
     return c.body(null, 200)
   })
   app.all('/v2/*', (c) => {
-    throw new NotFound(`no KServe v2 route ${c.req.method} ${c.req.path}`)
+    throw new NotFound(`no KServe v2 route ${c.req.method} ${clipText(c.req.path)}`)
   })
   return app
 }

@@ -13,6 +13,7 @@ import { MANIFEST_FILE } from '../../../runtime/manifest.js'
 import type { Model } from '../../../runtime/model.js'
 import { hasDynamicBatch } from '../../../runtime/model-signature.js'
 import { listModels } from '../../../runtime/pull/list-models.js'
+import { clipText } from '../../../util/quote.js'
 import type { Services } from '../../services.js'
 import type { KServeConfig } from './kserve-config.js'
 import { createModelOp, type ModelOpInput, type ModelOpOutput } from './model-op.js'
@@ -49,7 +50,7 @@ export class ServedModels {
     if (model) return model
     const state = this.services.registry.state(name)
     if (!state) {
-      throw new NotFound(`unknown model "${name}": it is not loaded (POST /v2/repository/index lists the packages, POST /v2/repository/models/${name}/load loads one)`)
+      throw new NotFound(`unknown model "${clipText(name)}": it is not loaded (POST /v2/repository/index lists the packages, POST /v2/repository/models/${clipText(name)}/load loads one)`)
     }
     throw new ModelNotReady(state.message ?? `model ${name} is ${state.state}`)
   }
@@ -112,7 +113,7 @@ export class ServedModels {
   #requirePackage(name: string): void {
     const dir = this.services.config.models.dir
     if (!PACKAGE_NAME.test(name) || !existsSync(path.join(dir, name, MANIFEST_FILE))) {
-      throw new NotFound(`no model package "${name}" in ${path.resolve(this.services.config.models.dir)} (a folder with a manifest.yml)`)
+      throw new NotFound(`no model package "${clipText(name)}" in ${path.resolve(this.services.config.models.dir)} (a folder with a manifest.yml)`)
     }
   }
 }

@@ -7,6 +7,7 @@
 import { InvalidInput } from '../../../engine/errors.js'
 import type { DType } from '../../../runtime/manifest.js'
 import { BYTES_PER_ELEMENT, fromLittleEndian } from '../../../runtime/tensor-bytes.js'
+import { quoteValue } from '../../../util/quote.js'
 
 const INTEGER_RANGE: Partial<Record<DType, readonly [number, number]>> = {
   int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
@@ -15,7 +16,7 @@ const INTEGER_RANGE: Partial<Record<DType, readonly [number, number]>> = {
 }
 
 function checkValue(value: unknown, dtype: DType, what: string): number {
-  if (typeof value !== 'number') throw new InvalidInput(`${what}: data holds ${JSON.stringify(value)}, expected numbers`)
+  if (typeof value !== 'number') throw new InvalidInput(`${what}: data holds ${quoteValue(value)}, expected numbers`)
   const range = INTEGER_RANGE[dtype]
   if (range && (!Number.isInteger(value) || value < range[0] || value > range[1])) {
     throw new InvalidInput(`${what}: ${value} is not a ${dtype} value (integers ${range[0]}..${range[1]})`)

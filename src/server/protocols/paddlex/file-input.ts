@@ -6,6 +6,7 @@
  */
 import { Cancelled, DeadlineExceeded, Forbidden, InvalidInput, PayloadTooLarge } from '../../../engine/errors.js'
 import { decodeBase64 } from '../../base64.js'
+import { clipText } from '../../../util/quote.js'
 
 export interface UrlFetchSettings {
   /** Host names (or host:port) that may be fetched. */
@@ -38,7 +39,7 @@ function isAllowed(url: URL, allowlist: readonly string[]): boolean {
 }
 
 /** The URL without credentials or query, for messages. */
-const shown = (url: URL): string => `${url.protocol}//${url.host}${url.pathname}`
+const shown = (url: URL): string => clipText(`${url.protocol}//${url.host}${url.pathname}`)
 
 function fetchFailure(error: unknown, url: URL, settings: UrlFetchSettings): Error {
   const name = (error as Error)?.name

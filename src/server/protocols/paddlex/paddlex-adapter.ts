@@ -8,6 +8,7 @@ import { Hono, type Context, type Next } from 'hono'
 import type { Services } from '../../services.js'
 import { labelService } from '../../request-labels.js'
 import type { ProtocolAdapter } from '../protocol.js'
+import { checkJsonDepth } from '../../input-limits.js'
 import { readJsonBody } from '../envelope-errors.js'
 import { paddlexImageClassification } from './classification-operation.js'
 import { paddlexOcr } from './ocr-operation.js'
@@ -46,7 +47,10 @@ export const paddlexProtocol: ProtocolAdapter = {
       const body = await paddlexOcrBody(c)
       if (body === undefined) return next()
       labelService(c, 'ocr')
-      return paddlexOperation((c) => paddlexOcr(c, services, settings, body))(c)
+      return paddlexOperation((c) => {
+        checkJsonDepth(body) // in the PaddleX envelope, before the operation walks the body
+        return paddlexOcr(c, services, settings, body)
+      })(c)
     })
     app.post('/image-classification', operation('classify', (c, body) => paddlexImageClassification(c, services, settings, body), '{"image": "<base64>", "topk": 5}'))
     app.post('/shitu-infer', operation('recognize', (c, body) => paddlexShituInfer(c, services, settings, body), '{"image": "<base64>"}'))

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import { InvalidInput, InvalidOption } from '../../../engine/errors.js'
+import { clipText, quoteList } from '../../../util/quote.js'
 import { statusOf } from '../../error-response.js'
 import { envelopeError } from '../envelope-errors.js'
 
@@ -52,11 +53,11 @@ export function parseOperationBody<T>(schema: z.ZodType<T>, body: unknown, opera
   const parsed = schema.safeParse(body)
   if (parsed.success) return parsed.data
   const problems = parsed.error.issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
-    const field = issue.path.map(String).join('.') || '(body)'
+    if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${quoteList(issue.keys)}`
+    const field = clipText(issue.path.map(String).join('.')) || '(body)'
     return `${field}: ${issue.message}`
   })
-  throw new InvalidOption(`${operation}: ${problems.join('; ')}`)
+  throw new InvalidOption(`${operation}: ${problems.slice(0, 10).join('; ')}`)
 }
 
 /**
