@@ -49,6 +49,8 @@ export function servingConfigSchema<T extends readonly AnyTask[]>(tasks: T) {
         max_images_per_request: positiveInt.default(16),
         default_deadline_ms: positiveInt.default(30_000),
         max_deadline_ms: positiveInt.default(300_000),
+        /** Requests of one service served at once; more get 503 before decoding. null = 8 × the CPU budget's cores. */
+        max_requests_in_flight: positiveInt.nullable().default(null),
       })
       .prefault({}),
     runtime: RuntimeSchema.prefault({}),

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks'
 import { BatchQueue } from './batch-queue.js'
 import { callAsync } from './call-async.js'
-import { Cancelled, ConfigError } from './errors.js'
+import { Cancelled, ConfigError, Overloaded } from './errors.js'
 import type { ModelLimits, Op, OpHandle, OpSettings, OpStats } from './op.js'
 import { capBatchSize, validateOpSettings } from './op-settings.js'
 import { OpRunner } from './op-runner.js'
@@ -16,6 +16,12 @@ export interface EngineOptions {
   tracer?: Tracer
   /** Deadline of a context created without one (default 30 000 ms). */
   defaultDeadlineMs?: number
+  /**
+   * Requests of one service served at once; one more is refused (Overloaded) before any of its
+   * work — decoding included — so a burst costs the server almost nothing past this many.
+   * Default: no limit (the op queues still bound what waits for a model).
+   */
+  maxRequestsPerService?: number
 }
 
 interface Queue {
@@ -28,10 +34,13 @@ export class Engine {
   readonly #defaultDeadlineMs: number
   readonly #queues = new Map<string, Queue>()
   #stopping: Promise<void> | undefined
+  readonly #maxRequestsPerService: number
+  readonly #inFlight = new Map<string, number>()
 
   constructor(options: EngineOptions = {}) {
     this.tracer = options.tracer ?? new Tracer()
     this.#defaultDeadlineMs = options.defaultDeadlineMs ?? 30_000
+    this.#maxRequestsPerService = options.maxRequestsPerService ?? Number.POSITIVE_INFINITY
   }
 
   /**
@@ -63,15 +72,47 @@ export class Engine {
   /** Runs fn as one request of `service`: records count/success/latency, always disposes ctx. */
   async serve<T>(service: string, ctx: RequestContext, fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
     let ok = false
+    let admitted = false
     try {
       if (this.#stopping !== undefined) throw new Cancelled('server is shutting down')
       ctx.throwIfAborted()
+      this.#admit(service)
+      admitted = true
       const result = await ctx.guard(callAsync(() => fn(ctx)))
       ok = true
       return result
     } finally {
+      if (admitted) this.#inFlight.set(service, this.#inFlight.get(service)! - 1)
       this.tracer.recordRequest(service, ok, performance.now() - ctx.startedAt)
       ctx.dispose()
+    }
+  }
+
+  /** Requests of each service being served now. */
+  requestsInFlight(): ReadonlyMap<string, number> {
+    return new Map(this.#inFlight)
+  }
+
+  /**
+   * Throws Overloaded when `service` is at its limit now: lets a route refuse a request before
+   * even reading its body. serve() checks again (and counts) when the request starts.
+   */
+  checkAdmission(service: string): void {
+    this.#refuseIfFull(service, this.#inFlight.get(service) ?? 0)
+  }
+
+  #admit(service: string): void {
+    const running = this.#inFlight.get(service) ?? 0
+    this.#refuseIfFull(service, running)
+    this.#inFlight.set(service, running + 1)
+  }
+
+  #refuseIfFull(service: string, running: number): void {
+    if (running >= this.#maxRequestsPerService) {
+      throw new Overloaded(
+        `service ${service} is overloaded: ${running} requests are being served (limits.max_requests_in_flight ${this.#maxRequestsPerService}); retry in 1 s`,
+        1,
+      )
     }
   }
 

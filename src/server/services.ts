@@ -47,6 +47,15 @@ export interface ServicesOptions {
   tasks?: readonly AnyTask[]
 }
 
+/**
+ * Default requests in flight per service and core: 4 OCR clients already keep 2 cores busy
+ * (bench/BENCHMARKS.md), so 16 on 2 cores is past full throughput for every task. A burst beyond
+ * it is refused before it costs decoding; fewer admitted requests also means faster refusals (200
+ * at once: 503s after p50 415 ms with 8 per core, 1 s with 16 per core, measured with the client
+ * on the same 2 cores).
+ */
+const REQUESTS_PER_CORE = 8
+
 function sectionOf(config: ServingConfig, task: AnyTask): { enabled: boolean } {
   return (config.services as Record<string, { enabled: boolean }>)[task.name]!
 }
@@ -74,9 +83,13 @@ function taskKit(config: ServingConfig, engine: Engine, registry: ModelRegistry,
 
 export async function createServices(config: Readonly<ServingConfig>, options: ServicesOptions = {}): Promise<Services> {
   const tracer = new Tracer()
-  const engine = new Engine({ tracer, defaultDeadlineMs: config.limits.default_deadline_ms })
-  const known = options.tasks ?? TASKS
   const cpu = planCpus(config)
+  const engine = new Engine({
+    tracer,
+    defaultDeadlineMs: config.limits.default_deadline_ms,
+    maxRequestsPerService: config.limits.max_requests_in_flight ?? REQUESTS_PER_CORE * cpu.cpus,
+  })
+  const known = options.tasks ?? TASKS
   const registry = new ModelRegistry(
     config.models.dir,
     cpu.sessionOptions,

@@ -58,6 +58,8 @@ export async function executeTask(services: Services, task: RunningTask, request
 
 /** The HTTP side of executeTask for the task's own routes: path parameters are options too. */
 export async function answerTaskRoute(c: Context, services: Services, task: RunningTask): Promise<Response> {
+  // Refused before its body is read when the service is full: a burst costs almost nothing.
+  services.engine.checkAdmission(task.definition.name)
   const { images, options } = await readImageRequest(c.req, services.config.limits.max_images_per_request)
   const answer = await executeTask(services, task, {
     images,

@@ -197,6 +197,30 @@ describe('overload over HTTP', () => {
     assert.deepEqual(errors.lines.slice(errorsBefore), [], 'no error was logged')
   })
 
+  it('past limits.max_requests_in_flight a request is refused at once, before any work, and the limit frees as requests end', { timeout: 20_000 }, async () => {
+    const calls: DetCalls = { runs: 0, items: 0 }
+    const delay = { ms: 1000 }
+    // det runs both admitted requests at once, so both are still in flight while the probes arrive.
+    const config = { services: { ocr: { ops: { det: { batch_size: 1, batch_timeout_ms: 0, concurrency: 2, queue_size: 32 } } } }, limits: { max_requests_in_flight: 2 } }
+    const server = await startTestServer(config, { sessionFactory: countingOcrSessions(delay, calls) })
+    cleanups.push(server.close)
+    const image = await smallJpeg()
+    const holders = [postOcr(server, image, AbortSignal.timeout(10_000)), postOcr(server, image, AbortSignal.timeout(10_000))]
+    await waitFor('both requests to reach det', () => calls.items === 2)
+    for (let i = 0; i < 5; i++) {
+      const probe = await postOcr(server, image, AbortSignal.timeout(5000))
+      assert.equal(probe.status, 503)
+      assert.equal(probe.code, 'overloaded')
+      assert.ok(Number(probe.retryAfter) >= 1, `Retry-After ${probe.retryAfter}`)
+      assert.ok(probe.ms < 100, `probe ${i} refused after ${probe.ms.toFixed(0)} ms`)
+    }
+    assert.equal(calls.items, 2, 'the refused requests never reached a model')
+    delay.ms = 5
+    assert.deepEqual((await Promise.all(holders)).map((o) => o.status), [200, 200])
+    assert.equal((await postOcr(server, image, AbortSignal.timeout(5000))).status, 200, 'served again once the limit frees')
+    assert.equal(server.services.engine.requestsInFlight().get('ocr'), 0)
+  })
+
   it('a deadline includes the time queued: 504 at the deadline, and the items never reach the model', { timeout: 20_000 }, async () => {
     const calls: DetCalls = { runs: 0, items: 0 }
     const delay = { ms: 1000 }
