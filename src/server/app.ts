@@ -2,7 +2,7 @@
  * The hono application: request metrics, request ids, body limit, health, metrics, the routes of
  * every running task (from the task registry), and the single error handler. No tensors here.
  */
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { NotFound, PayloadTooLarge } from '../engine/errors.js'
@@ -19,6 +19,8 @@ export interface AppState {
   shuttingDown: boolean
 }
 
+const hasBody = (c: Context): boolean => (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined
+
 export function createApp(services: Services, state: AppState = { shuttingDown: false }): Hono {
   const { config, registry, metrics } = services
   const app = new Hono()
@@ -28,7 +30,9 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(async (c, next) => {
     await next()
-    if (state.shuttingDown) c.header('Connection', 'close')
+    // A body left unread (an answer given before reading it: unknown route, service or model)
+    // would stall the connection's next request until the server gives up and resets it.
+    if (state.shuttingDown || (hasBody(c) && !c.req.raw.bodyUsed)) c.header('Connection', 'close')
   })
   app.use(
     '*',
