@@ -3,6 +3,7 @@
  * (option parsing, messages and tensor flattening recurse, and 100,000 levels overflow the stack)
  * and the number of multipart parts (parsing 100,000 parts blocks the event loop for seconds).
  */
+import { clipText } from '../util/quote.js'
 import { InvalidInput } from '../engine/errors.js'
 
 /** Deepest JSON nesting accepted; real requests (PaddleX, KServe nested data) stay far below it. */
@@ -61,8 +62,7 @@ const IMAGE_TEXT = /^(?:data:image\/|\uFFFD\uFFFD\uFFFD|\uFFFDPNG|GIF8[79]a|RIFF
 /** InvalidInput when a multipart text field holds an image (`-F image=<photo.jpg`, base64 in a field). */
 export function checkTextField(name: string, value: string): void {
   if (!IMAGE_FIELDS.has(name) && !IMAGE_TEXT.test(value.slice(0, 16))) return
-  const field = name.length > 40 ? `${name.slice(0, 40)}…` : name
   throw new InvalidInput(
-    `multipart field "${field}" is a text field, not a file: attach the image as a file (curl -F image=@photo.jpg), or send JSON {"image": "<base64>"}`,
+    `multipart field "${clipText(name)}" is a text field, not a file: attach the image as a file (curl -F image=@photo.jpg), or send JSON {"image": "<base64>"}`,
   )
 }

@@ -130,13 +130,18 @@ describe('overload over HTTP', () => {
   const errors = captureErrorLog()
   cleanups.push(errors.restore)
 
+  /** A server on fake OCR models whose det sleeps `delayMs` per call and counts what reaches it. */
+  async function countingServer(config: Parameters<typeof startTestServer>[0], delayMs: number) {
+    const calls: DetCalls = { runs: 0, items: 0 }
+    const delay = { ms: delayMs }
+    const server = await startTestServer(config, { sessionFactory: countingOcrSessions(delay, calls) })
+    cleanups.push(server.close)
+    return { calls, delay, server, image: await smallJpeg() }
+  }
+
   const burst = '200 concurrent requests against a queue of 4: each gets 200 or a prompt 503 within its deadline, none hangs, the server stays ready'
   it(burst, { timeout: 30_000 }, async () => {
-    const calls: DetCalls = { runs: 0, items: 0 }
-    const delay = { ms: 20 }
-    const server = await startTestServer(tinyQueue(4), { sessionFactory: countingOcrSessions(delay, calls) })
-    cleanups.push(server.close)
-    const image = await smallJpeg()
+    const { calls, delay, server, image } = await countingServer(tinyQueue(4), 20)
     const deadlineMs = 2000
     // A request still unanswered well past its deadline counts as hung (and ends the burst).
     const giveUp = AbortSignal.timeout(deadlineMs + 3000)
@@ -198,13 +203,9 @@ describe('overload over HTTP', () => {
   })
 
   it('past limits.max_requests_in_flight a request is refused at once, before any work, and the limit frees as requests end', { timeout: 20_000 }, async () => {
-    const calls: DetCalls = { runs: 0, items: 0 }
-    const delay = { ms: 1000 }
     // det runs both admitted requests at once, so both are still in flight while the probes arrive.
     const config = { services: { ocr: { ops: { det: { batch_size: 1, batch_timeout_ms: 0, concurrency: 2, queue_size: 32 } } } }, limits: { max_requests_in_flight: 2 } }
-    const server = await startTestServer(config, { sessionFactory: countingOcrSessions(delay, calls) })
-    cleanups.push(server.close)
-    const image = await smallJpeg()
+    const { calls, delay, server, image } = await countingServer(config, 1000)
     const holders = [postOcr(server, image, AbortSignal.timeout(10_000)), postOcr(server, image, AbortSignal.timeout(10_000))]
     await waitFor('both requests to reach det', () => calls.items === 2)
     for (let i = 0; i < 5; i++) {
@@ -222,11 +223,7 @@ describe('overload over HTTP', () => {
   })
 
   it('a deadline includes the time queued: 504 at the deadline, and the items never reach the model', { timeout: 20_000 }, async () => {
-    const calls: DetCalls = { runs: 0, items: 0 }
-    const delay = { ms: 1000 }
-    const server = await startTestServer(tinyQueue(8), { sessionFactory: countingOcrSessions(delay, calls) })
-    cleanups.push(server.close)
-    const image = await smallJpeg()
+    const { calls, delay, server, image } = await countingServer(tinyQueue(8), 1000)
     const errorsBefore = errors.lines.length
 
     const running = postOcr(server, image, AbortSignal.timeout(10_000))
@@ -254,11 +251,7 @@ describe('overload over HTTP', () => {
   })
 
   it('a client that disconnects while queued takes its work with it: never run, slots freed, nothing logged', { timeout: 20_000 }, async () => {
-    const calls: DetCalls = { runs: 0, items: 0 }
-    const delay = { ms: 1000 }
-    const server = await startTestServer(tinyQueue(4), { sessionFactory: countingOcrSessions(delay, calls) })
-    cleanups.push(server.close)
-    const image = await smallJpeg()
+    const { calls, delay, server, image } = await countingServer(tinyQueue(4), 1000)
     const errorsBefore = errors.lines.length
 
     const running = postOcr(server, image, AbortSignal.timeout(10_000))

@@ -1,16 +1,7 @@
 /** Deterministic synthetic vectors for retrieval tests (no model needed). */
 
-/** mulberry32: a tiny seeded PRNG, so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom } from '../../../src/util/seeded-random.js'
+import { seededRandom } from '../../../src/util/seeded-random.js'
 
 /** n random unit vectors (row-major), like L2-normalised embeddings. */
 export function unitVectors(n: number, dim: number, seed: number): Float32Array {
