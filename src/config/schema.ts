@@ -51,6 +51,10 @@ export function servingConfigSchema<T extends readonly AnyTask[]>(tasks: T) {
         max_deadline_ms: positiveInt.default(300_000),
         /** Requests of one service served at once; more get 503 before decoding. null = 8 × the CPU budget's cores. */
         max_requests_in_flight: positiveInt.nullable().default(null),
+        /** Working memory of all requests' decoded images and tensors, MiB; null = a quarter of the machine's (or cgroup's). */
+        memory_budget_mb: positiveInt.nullable().default(null),
+        /** Longest wait for room in the memory budget before a 503. */
+        memory_wait_ms: nonNegativeInt.default(1000),
       })
       .prefault({}),
     runtime: RuntimeSchema.prefault({}),

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { BatchQueue } from './batch-queue.js'
 import { callAsync } from './call-async.js'
 import { Cancelled, ConfigError, Overloaded } from './errors.js'
+import { MemoryBudget, type MemoryBudgetOptions } from './memory-budget.js'
 import type { ModelLimits, Op, OpHandle, OpSettings, OpStats } from './op.js'
 import { capBatchSize, validateOpSettings } from './op-settings.js'
 import { OpRunner } from './op-runner.js'
@@ -22,6 +23,8 @@ export interface EngineOptions {
    * Default: no limit (the op queues still bound what waits for a model).
    */
   maxRequestsPerService?: number
+  /** Working memory of all requests (./memory-budget.ts). Default: no limit. */
+  memoryBudget?: MemoryBudgetOptions
 }
 
 interface Queue {
@@ -31,6 +34,8 @@ interface Queue {
 
 export class Engine {
   readonly tracer: Tracer
+  /** Requests reserve their decoded images' and tensors' bytes here before allocating them. */
+  readonly memory: MemoryBudget
   readonly #defaultDeadlineMs: number
   readonly #queues = new Map<string, Queue>()
   #stopping: Promise<void> | undefined
@@ -41,6 +46,7 @@ export class Engine {
     this.tracer = options.tracer ?? new Tracer()
     this.#defaultDeadlineMs = options.defaultDeadlineMs ?? 30_000
     this.#maxRequestsPerService = options.maxRequestsPerService ?? Number.POSITIVE_INFINITY
+    this.memory = new MemoryBudget(options.memoryBudget ?? { bytes: Number.POSITIVE_INFINITY, waitMs: 0 })
   }
 
   /**
@@ -69,7 +75,11 @@ export class Engine {
     return new RequestContext({ ...options, deadlineMs: options.deadlineMs ?? this.#defaultDeadlineMs })
   }
 
-  /** Runs fn as one request of `service`: records count/success/latency, always disposes ctx. */
+  /**
+   * Runs fn as one request of `service`: records count/success/latency, always disposes ctx. The
+   * answer comes at the deadline or disconnect, but the memory fn reserved is released only when
+   * fn's work has really ended.
+   */
   async serve<T>(service: string, ctx: RequestContext, fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
     let ok = false
     let admitted = false
@@ -78,7 +88,10 @@ export class Engine {
       ctx.throwIfAborted()
       this.#admit(service)
       admitted = true
-      const result = await ctx.guard(callAsync(() => fn(ctx)))
+      const work = callAsync(() => fn(ctx))
+      const release = () => this.memory.release(ctx)
+      work.then(release, release)
+      const result = await ctx.guard(work)
       ok = true
       return result
     } finally {

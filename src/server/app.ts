@@ -29,7 +29,10 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
   if (metrics) app.use(httpMetrics(metrics, routes))
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(async (c, next) => {
+    const started = performance.now()
     await next()
+    // Every answer says how long the server took (errors too: a 503's own time under a burst).
+    if (!c.res.headers.has('Server-Timing')) c.header('Server-Timing', `total;dur=${(performance.now() - started).toFixed(1)}`)
     // A body left unread (an answer given before reading it: unknown route, service or model)
     // would stall the connection's next request until the server gives up and resets it.
     if (state.shuttingDown || (hasBody(c) && !c.req.raw.bodyUsed)) c.header('Connection', 'close')

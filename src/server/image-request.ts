@@ -18,9 +18,17 @@ export interface ImageRequest {
 
 const SUPPORTED = 'send the image as image/* bytes, multipart/form-data, or JSON {"image": "<base64>"}'
 
+/**
+ * An own property even for the key `__proto__`, which plain assignment would take as the object's
+ * prototype: the option schema must see it, and refuse it as unknown, like any other key.
+ */
+function setOption(options: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(options, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
 function queryOptions(req: HonoRequest): Record<string, unknown> {
   const options: Record<string, unknown> = {}
-  for (const [key, values] of Object.entries(req.queries())) options[key] = values[values.length - 1]
+  for (const [key, values] of Object.entries(req.queries())) setOption(options, key, values[values.length - 1])
   return options
 }
 
@@ -48,7 +56,7 @@ async function fromMultipart(req: HonoRequest, options: Record<string, unknown>,
         images.push(new Uint8Array(await part.arrayBuffer()))
       } else {
         checkTextField(key, String(part))
-        options[key] = part
+        setOption(options, key, part)
       }
     }
   }
@@ -61,7 +69,7 @@ function fromJson(body: unknown, options: Record<string, unknown>): Uint8Array[]
     throw new InvalidInput('JSON body must be an object like {"image": "<base64>"} or {"images": ["<base64>", ...]}')
   }
   const { image, images, ...rest } = body as Record<string, unknown>
-  Object.assign(options, rest)
+  for (const [key, value] of Object.entries(rest)) setOption(options, key, value)
   if (image !== undefined && images !== undefined) throw new InvalidInput('JSON body has both "image" and "images"; send one')
   if (image !== undefined) {
     if (typeof image !== 'string') throw new InvalidInput('"image" must be a base64 string')

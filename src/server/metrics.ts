@@ -3,7 +3,7 @@
  * Services instance (tests run many servers in one process), fed by
  * - the engine's tracer (its listener events): op stage times, batch sizes, engine requests;
  * - the HTTP middleware (./http-metrics.ts): requests by service, route, protocol and status;
- * - gauges read at scrape time: op queues, model states, gallery sizes.
+ * - gauges read at scrape time: op queues, model states, gallery sizes, the CPU and memory budgets.
  * Process metrics (memory, CPU, event-loop delay, GC) are prom-client's default metrics, collected
  * once per process in a registry of their own and merged into every scrape: their monitors cannot
  * be stopped, so one set per server would pile up in a process that starts many.
@@ -12,6 +12,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { OpStats } from '../engine/op.js'
 import type { Stage, Tracer } from '../engine/tracer.js'
 import type { ModelState, ModelStateName } from '../runtime/model-registry.js'
+import { registerBudgetMetrics, type BudgetSources } from './budget-metrics.js'
 
 export const METRIC_PREFIX = 'ppserve_'
 
@@ -32,7 +33,7 @@ const STAGE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 export const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64]
 
 /** Where the scrape-time gauges read from (the composition root wires the engine and the registry). */
-export interface MetricSources {
+export interface MetricSources extends BudgetSources {
   readonly tracer: Tracer
   /** Every registered op's queue now. */
   opStats(): ReadonlyMap<string, OpStats>
@@ -40,8 +41,6 @@ export interface MetricSources {
   modelStates(): readonly ModelState[]
   /** Items in each gallery opened so far, by name. */
   gallerySizes(): ReadonlyMap<string, number>
-  /** The CPU budget of the local model calls now (src/runtime/cpu-budget.ts). */
-  cpuBudget?(): { readonly running: number; readonly waiting: number; readonly freeThreads: number; readonly cpus: number }
 }
 
 /** Labels of one HTTP request (./http-metrics.ts decides them). */
@@ -166,30 +165,7 @@ export class ServerMetrics {
         for (const [index, size] of sources.gallerySizes()) this.set({ index }, size)
       },
     })
-    new Gauge({
-      name: name('cpu_budget_threads'),
-      help: 'Model threads of the CPU budget (runtime.cpus): "total", "in_use" by running model calls now.',
-      labelNames: ['kind'],
-      registers,
-      collect() {
-        const budget = sources.cpuBudget?.()
-        if (!budget) return
-        this.set({ kind: 'total' }, budget.cpus)
-        this.set({ kind: 'in_use' }, budget.cpus - budget.freeThreads)
-      },
-    })
-    new Gauge({
-      name: name('cpu_budget_calls'),
-      help: 'Model calls running within the CPU budget now ("running") and waiting for threads ("waiting").',
-      labelNames: ['state'],
-      registers,
-      collect() {
-        const budget = sources.cpuBudget?.()
-        if (!budget) return
-        this.set({ state: 'running' }, budget.running)
-        this.set({ state: 'waiting' }, budget.waiting)
-      },
-    })
+    registerBudgetMetrics(registers, name, sources)
     processMetrics()
     this.#unsubscribe = sources.tracer.subscribe({
       stage: (op, stage, ms) => this.#stageDuration.observe({ op, stage: STAGE_LABELS[stage] }, ms / 1000),

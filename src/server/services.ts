@@ -14,6 +14,7 @@ import type { AnyService, AnyTask, TaskDefinition, TaskKit, TaskSectionSchema } 
 import { log } from '../util/log.js'
 import type { DecodeLimits } from '../vision/decode.js'
 import { planCpus } from './cpu-plan.js'
+import { defaultMemoryBudgetBytes } from './memory-admission.js'
 import { ServerMetrics } from './metrics.js'
 
 export interface RunningTask {
@@ -88,6 +89,10 @@ export async function createServices(config: Readonly<ServingConfig>, options: S
     tracer,
     defaultDeadlineMs: config.limits.default_deadline_ms,
     maxRequestsPerService: config.limits.max_requests_in_flight ?? REQUESTS_PER_CORE * cpu.cpus,
+    memoryBudget: {
+      bytes: config.limits.memory_budget_mb === null ? defaultMemoryBudgetBytes() : config.limits.memory_budget_mb * 2 ** 20,
+      waitMs: config.limits.memory_wait_ms,
+    },
   })
   const known = options.tasks ?? TASKS
   const registry = new ModelRegistry(
@@ -115,6 +120,7 @@ export async function createServices(config: Readonly<ServingConfig>, options: S
         modelStates: () => registry.list(),
         gallerySizes: () => serviceOf(recognizeTask)?.galleries.openedSizes() ?? new Map(),
         cpuBudget: () => ({ ...cpu.budget.stats(), cpus: cpu.cpus }),
+        memoryBudget: () => engine.memory.stats(),
       })
     : undefined
   return {

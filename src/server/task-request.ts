@@ -2,8 +2,8 @@
  * The one request path every task shares, whatever protocol carried the request: take the
  * deadline out of the options, check the rest against the task's schema and defaults, check the
  * models it needs are ready (before any work), then run one engine request (deadline,
- * cancellation, accounting, refused during shutdown) that decodes each image — timed as the
- * `decode` stage — and hands it to the task.
+ * cancellation, accounting, refused during shutdown) that reserves the images' working memory
+ * from their headers, decodes each image — timed as the `decode` stage — and hands it to the task.
  */
 import type { Context } from 'hono'
 import type { Engine } from '../engine/engine.js'
@@ -14,6 +14,7 @@ import type { RouteKit } from '../tasks/task.js'
 import { decodeImage, type DecodeLimits } from '../vision/decode.js'
 import type { ChannelOrder, Image } from '../vision/image.js'
 import { readImageRequest } from './image-request.js'
+import { allSettled, reserveForImages } from './memory-admission.js'
 import { requestDeadlineMs } from './request-deadline.js'
 import { serverTiming } from './server-timing.js'
 import { decodeLimitsOf, type RunningTask, type Services } from './services.js'
@@ -50,9 +51,10 @@ export async function executeTask(services: Services, task: RunningTask, request
   services.registry.requireReady(service.modelsFor(options), definition.title)
   const ctx = createContext(services.engine, request, deadlineMs)
   const limits = decodeLimitsOf(services.config)
-  const results = await services.engine.serve(definition.name, ctx, (ctx) =>
-    Promise.all(request.images.map(async (bytes) => service.run(await decodeTimed(bytes, limits, service.channelOrder, ctx), options, ctx))),
-  )
+  const results = await services.engine.serve(definition.name, ctx, async (ctx) => {
+    await reserveForImages(services.engine, ctx, request.images, limits, (size) => service.workingBytes?.(size, options) ?? 0)
+    return allSettled(request.images.map(async (bytes) => service.run(await decodeTimed(bytes, limits, service.channelOrder, ctx), options, ctx)))
+  })
   return { options, results, ctx }
 }
 
@@ -83,6 +85,9 @@ export function routeKit(services: Services): RouteKit {
       const ctx = createContext(services.engine, { requestId: c.get('requestId'), signal: c.req.raw.signal }, deadlineMs)
       return services.engine.serve(name, ctx, work)
     },
-    decode: (bytes, order, ctx) => decodeTimed(bytes, limits, order, ctx),
+    decode: async (bytes, order, ctx) => {
+      await reserveForImages(services.engine, ctx, [bytes], limits)
+      return decodeTimed(bytes, limits, order, ctx)
+    },
   }
 }

@@ -12,7 +12,7 @@ import type { Op, OpHandle } from '../engine/op.js'
 import type { RequestContext } from '../engine/request-context.js'
 import type { Model } from '../runtime/model.js'
 import type { ModelRegistry } from '../runtime/model-registry.js'
-import type { DecodeLimits } from '../vision/decode.js'
+import type { DecodeLimits, ImageSize } from '../vision/decode.js'
 import type { ChannelOrder, Image } from '../vision/image.js'
 import type { ManifestSection } from '../runtime/manifest-sections.js'
 
@@ -29,6 +29,12 @@ export interface TaskService<Parsed, Options, Result> {
   readonly channelOrder: ChannelOrder
   /** The result for one decoded image. */
   run(image: Image, options: Options, ctx: RequestContext): Promise<Result>
+  /**
+   * Bytes `run` allocates for an image of this size beyond the decoded image itself (tensors and
+   * crops that grow with the image or the options), reserved from the memory budget before
+   * decoding (src/server/memory-admission.ts). Absent: only fixed-size buffers.
+   */
+  workingBytes?(size: ImageSize, options: Options): number
 }
 
 /** What a task's create() gets from the composition root. */

@@ -43,6 +43,33 @@ async function decodeFailure(bytes: Uint8Array, limits: DecodeLimits, error: unk
   return new InvalidInput(`cannot decode ${format ?? 'image'}: ${(error as Error).message}`, { cause: error })
 }
 
+export interface ImageSize {
+  readonly width: number
+  readonly height: number
+}
+
+/**
+ * Width and height from the header alone, no pixel decoded, checked against the limits: what a
+ * request reserves memory by before decoding (src/engine/memory-budget.ts).
+ */
+export async function readImageSize(bytes: Uint8Array, limits: DecodeLimits): Promise<ImageSize> {
+  if (bytes.byteLength === 0) throw new InvalidInput('image is empty (0 bytes)')
+  let metadata: Metadata
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata()
+  } catch (error) {
+    throw new InvalidInput(`cannot decode image: ${(error as Error).message}`, { cause: error })
+  }
+  const { width = 0, height = 0, format } = metadata
+  if (width * height > limits.maxPixels) {
+    throw new InvalidInput(`image is ${width}×${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels`)
+  }
+  if (Math.min(width, height) < limits.minSide) {
+    throw new InvalidInput(`${format ?? 'image'} is ${width}×${height}; both sides must be at least ${limits.minSide} pixels`)
+  }
+  return { width, height }
+}
+
 export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits, order: ChannelOrder = 'rgb'): Promise<Image> {
   if (bytes.byteLength === 0) throw new InvalidInput('image is empty (0 bytes)')
   let decoded: { data: Buffer; info: OutputInfo }

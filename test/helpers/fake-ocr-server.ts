@@ -12,13 +12,14 @@ import { PROJECT_ROOT } from './shared-assets.js'
 
 export const OCR_PACKAGES = ['ppocrv4_det', 'ppocr_mobile_v2_cls', 'ppocrv4_rec']
 
-export async function startFakeOcrServer(overrides: TestConfig = {}): Promise<TestServer> {
+/** `delay.ms` is each fake model call's duration (changeable while the server runs). */
+export async function startFakeOcrServer(overrides: TestConfig = {}, delay = { ms: 0 }): Promise<TestServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ppserve-fake-ocr-'))
   for (const name of OCR_PACKAGES) {
     await mkdir(path.join(dir, name))
     await writeFile(path.join(dir, name, 'manifest.yml'), await readFile(path.join(PROJECT_ROOT, 'models', name, 'manifest.yml'), 'utf8'))
   }
-  const server = await startTestServer({ ...overrides, models: { dir, ...overrides.models } }, { sessionFactory: fakeOcrSessions({ ms: 0 }) })
+  const server = await startTestServer({ ...overrides, models: { dir, ...overrides.models } }, { sessionFactory: fakeOcrSessions(delay) })
   return {
     ...server,
     async close() {

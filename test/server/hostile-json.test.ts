@@ -138,4 +138,18 @@ describe('hostile JSON', () => {
       small(answer, String(answer.body.error))
     })
   })
+
+  // Plain assignment would take `__proto__` as the options object's prototype and drop it unseen.
+  it('an option named __proto__ (JSON key, query, form field) is refused as unknown', async () => {
+    const json = await post('/ocr', `{"image": "${image}", "__proto__": {"det": false}}`)
+    const query = await post('/ocr?__proto__=1', `{"image": "${image}"}`)
+    const form = new FormData()
+    form.append('image', new Blob([Buffer.from(image, 'base64')], { type: 'image/jpeg' }), 'a.jpg')
+    form.append('__proto__', '1')
+    const multipart = await fetch(`${server.url}/ocr`, { method: 'POST', body: form })
+    for (const answer of [json, query, { status: multipart.status, body: (await multipart.json()) as Record<string, unknown> }]) {
+      assert.equal(answer.status, 422)
+      assert.deepEqual(answer.body, { error: { code: 'invalid_option', message: 'invalid options: unknown option __proto__' } })
+    }
+  })
 })

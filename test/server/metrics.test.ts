@@ -12,6 +12,7 @@ import { Tracer } from '../../src/engine/tracer.js'
 import type { OpStats } from '../../src/engine/op.js'
 import { faissUnavailableReason } from '../../src/retrieval/faiss-loader.js'
 import type { ModelState } from '../../src/runtime/model-registry.js'
+import { defaultMemoryBudgetBytes } from '../../src/server/memory-admission.js'
 import { BATCH_SIZE_BUCKETS, ServerMetrics } from '../../src/server/metrics.js'
 import { RecognitionGallery } from '../../src/tasks/recognition/gallery.js'
 import { GalleryService } from '../../src/tasks/recognition/gallery-service.js'
@@ -139,6 +140,12 @@ describe('GET /metrics after a known mix of requests', () => {
     assert.equal(sumOf(threads, { kind: 'in_use' }), 0)
     const calls = family(families, 'ppserve_cpu_budget_calls', 'gauge')
     assert.deepEqual([sumOf(calls, { state: 'running' }), sumOf(calls, { state: 'waiting' })], [0, 0])
+    // The memory budget: its limit from the machine's memory, nothing held after the requests.
+    const memory = family(families, 'ppserve_memory_budget_bytes', 'gauge')
+    assert.equal(sumOf(memory, { kind: 'limit' }), defaultMemoryBudgetBytes())
+    assert.equal(sumOf(memory, { kind: 'reserved' }), 0)
+    assert.equal(sumOf(family(families, 'ppserve_memory_budget_waiting', 'gauge')), 0)
+    assert.equal(sumOf(family(families, 'ppserve_memory_budget_refused_total', 'counter')), 0)
   })
 
   it('has the process metrics: memory, CPU, event-loop delay', () => {

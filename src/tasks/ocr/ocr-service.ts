@@ -4,10 +4,11 @@
  */
 import type { RequestContext } from '../../engine/request-context.js'
 import { checkDerivedSize } from '../../vision/derived-size.js'
+import type { ImageSize } from '../../vision/decode.js'
 import type { Image, Quad } from '../../vision/image.js'
 import type { TaskKit, TaskService } from '../task.js'
 import type { RecognizedText } from './ctc-decode.js'
-import { detScaledSize } from './det-resize.js'
+import { detResizeShape, detScaledSize } from './det-resize.js'
 import type { OcrConfig } from './ocr-config.js'
 import { detDefaultsOf, type DetDefaults } from './ocr-model-specs.js'
 import { registerOcrOps, type OcrOps } from './ocr-ops.js'
@@ -20,6 +21,12 @@ export interface OcrLine {
   confidence?: number
   text_region?: Array<[number, number]>
 }
+
+/**
+ * One PP-OCRv4 det call peaks at 180–210 bytes per input pixel (onnxruntime, CPU arena off:
+ * 183 MB at 960×960, 440 MB at 1600×1600), plus its resized, float and output copies.
+ */
+const DET_BYTES_PER_INPUT_PIXEL = 230
 
 function toRegion(quad: Quad): Array<[number, number]> {
   return quad.map(([x, y]) => [Math.round(x), Math.round(y)] as [number, number])
@@ -61,6 +68,17 @@ export class OcrService implements TaskService<ParsedOcrOptions, OcrOptions, Ocr
 
   modelsFor(): readonly string[] {
     return ocrModelNames(this.config)
+  }
+
+  /**
+   * The detector's input and activations (DET_BYTES_PER_INPUT_PIXEL) and the line crops, which
+   * together cover at most about the image once.
+   */
+  workingBytes(size: ImageSize, options: OcrOptions): number {
+    const crops = 3 * size.width * size.height
+    if (!options.det) return crops
+    const input = detResizeShape(size.width, size.height, options.limitSideLen, options.limitType)
+    return DET_BYTES_PER_INPUT_PIXEL * input.width * input.height + crops
   }
 
   /** The image's lines in reading order. */

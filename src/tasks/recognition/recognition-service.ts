@@ -6,6 +6,7 @@
 import type { RequestContext } from '../../engine/request-context.js'
 import { timeStage } from '../../engine/stage-timer.js'
 import { cropImage } from '../../vision/crop.js'
+import type { ImageSize } from '../../vision/decode.js'
 import type { Image } from '../../vision/image.js'
 import { createDetectOp } from '../detection/detect-op.js'
 import { loadDetectorSpec } from '../detection/detector-spec.js'
@@ -59,6 +60,11 @@ export class RecognitionService implements TaskService<ParsedRecognizeOptions, R
 
   modelsFor(): readonly string[] {
     return recognitionModelNames(this.config)
+  }
+
+  /** The crops: up to max_det_results boxes and the whole image, each at most the image's size. */
+  workingBytes(size: ImageSize, options: RecognizeOptions): number {
+    return 3 * size.width * size.height * (options.maxDetResults + 1)
   }
 
   /** PaddleClas's fields for each recognised object of the image. */
