@@ -69,6 +69,17 @@ export class RequestContext {
     if (this.signal.aborted) throw this.signal.reason
   }
 
+  /**
+   * Marks the point past which the request's work makes a durable change (a gallery commit):
+   * throws if the request was already aborted, and from then on neither its deadline nor a
+   * disconnect aborts it, so the answer waits for the change and reports it. Without this a
+   * change could commit after the client was told 504 (or cancelled), and a retry repeat it.
+   */
+  enterCommit(): void {
+    this.throwIfAborted()
+    this.dispose()
+  }
+
   /** Rejects with the abort reason as soon as the context aborts; otherwise settles like `p`. */
   guard<T>(p: Promise<T>): Promise<T> {
     if (this.signal.aborted) {

@@ -49,6 +49,25 @@ describe('RequestContext', () => {
     assert.equal(ctx.signal.aborted, false)
   })
 
+  it('enterCommit(): refused once aborted; after it, neither the deadline nor the client aborts the work', async () => {
+    const late = new RequestContext({ deadlineMs: 0 })
+    await sleep(5)
+    assert.throws(() => late.enterCommit(), DeadlineExceeded)
+
+    const client = new AbortController()
+    const ctx = new RequestContext({ deadlineMs: 10, signal: client.signal })
+    const commit = ctx.guard(
+      (async () => {
+        ctx.enterCommit()
+        await sleep(30) // past the deadline, and the client leaves meanwhile
+        return 'committed'
+      })(),
+    )
+    client.abort()
+    assert.equal(await commit, 'committed', 'the answer reports the change that was made')
+    assert.equal(ctx.signal.aborted, false)
+  })
+
   it('rejects an invalid deadline', () => {
     assert.throws(() => new RequestContext({ deadlineMs: Number.NaN }), InvalidOption)
     assert.throws(() => new RequestContext({ deadlineMs: -1 }), InvalidOption)

@@ -56,8 +56,9 @@ export function checkAnswer(request: FuzzRequest, answer: FuzzAnswer & { outcome
   if (status >= 500 && status !== 503 && status !== 504) problems.push(`status ${status}`)
   const envelope = envelopeOf(request)
   const ok = status >= 200 && status < 300
-  // Bodies the server refuses before any route sees them come in the native envelope (README: 413).
-  const expected: Envelope = status === 413 && envelope !== 'kserve' ? 'native' : envelope
+  // Requests the server refuses before any route sees them come in the native envelope (README:
+  // 413 body too large, but KServe's own reading; 431 headers too large, below every route).
+  const expected: Envelope = (status === 413 && envelope !== 'kserve') || status === 431 ? 'native' : envelope
   if (expected === 'kserve_empty') {
     if (status !== 200 && status !== 400) problems.push(`readiness route answered ${status}`)
     return problems

@@ -1,9 +1,12 @@
 /**
- * The server the fuzz suite attacks: the real HTTP server and every protocol adapter over the fake
- * OCR sessions (../helpers/fake-ocr-sessions.ts), with OCR and classification (the text_direction
- * package of ../helpers/classifier-package.ts, also on a fake session) and recognition disabled
- * (it needs faiss and real models). Models and the index folder are in one temp folder; snapshots
- * of the project tree and the temp dir tell whether a request wrote a file anywhere else.
+ * The server the fuzz suite attacks: the real HTTP server and every protocol adapter over fake
+ * sessions: OCR (../helpers/fake-ocr-sessions.ts), classification (the text_direction package of
+ * ../helpers/classifier-package.ts) and PP-ShiTu recognition (../helpers/fake-recognition-sessions.ts)
+ * with a default gallery built on start from generated images (./gallery-seed.ts) and a gallery
+ * token. Recognition needs the faiss addon: without it the service stays disabled and
+ * `recognitionSkip` says why. Models, gallery sources and the index folder are in one temp
+ * folder; snapshots of the project tree and the temp dir tell whether a request wrote a file
+ * anywhere else.
  */
 import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -11,14 +14,23 @@ import path from 'node:path'
 import { TEXT_DIRECTION_MANIFEST } from '../helpers/classifier-package.js'
 import { OCR_PACKAGES } from '../helpers/fake-ocr-server.js'
 import { fakeOcrSessions } from '../helpers/fake-ocr-sessions.js'
+import { fakeRecognitionSessions, installFakeRecognitionPackages, isRecognitionModel } from '../helpers/fake-recognition-sessions.js'
 import { startTestServer, type TestServer } from '../helpers/http-server.js'
 import { PROJECT_ROOT } from '../helpers/shared-assets.js'
+import { needsFaiss } from '../retrieval/helpers/needs-faiss.js'
+import { DEFAULT_INDEX, seedItems, writeSeedGallery, type SeedItem } from './gallery-seed.js'
+import { GALLERY_TOKEN } from './gallery-values.js'
+
+/** Why the recognition families cannot run here (false when they can). */
+export const recognitionSkip = needsFaiss
 
 export interface FuzzEnv {
   readonly server: TestServer
   readonly root: string
   /** The configured index folder: the only place requests may write to. */
   readonly indexesDir: string
+  /** The default gallery's items, in id order (empty when recognition is skipped). */
+  readonly seed: readonly SeedItem[]
   close(): Promise<void>
 }
 
@@ -34,17 +46,25 @@ export async function startFuzzServer(): Promise<FuzzEnv> {
   await writeFile(path.join(modelsDir, 'text_direction', 'manifest.yml'), TEXT_DIRECTION_MANIFEST)
   await writeFile(path.join(modelsDir, 'text_direction', 'labels.txt'), '0 0\n1 180\n')
   await mkdir(indexesDir)
+  await installFakeRecognitionPackages(modelsDir)
+  const seed = recognitionSkip ? [] : await seedItems()
+  const recognize = recognitionSkip
+    ? { enabled: false, indexes_dir: indexesDir }
+    : { enabled: true, indexes_dir: indexesDir, default_index: DEFAULT_INDEX, build_missing: await writeSeedGallery(path.join(root, 'gallery-src'), seed), gallery: { token: GALLERY_TOKEN } }
+  const ocr = fakeOcrSessions({ ms: 0 })
+  const recognition = fakeRecognitionSessions()
   const server = await startTestServer(
     {
       models: { dir: modelsDir, auto_pull: false },
-      services: { ocr: { enabled: true }, classify: { enabled: true, default_model: 'text_direction' }, recognize: { enabled: false, indexes_dir: indexesDir } },
+      services: { ocr: { enabled: true }, classify: { enabled: true, default_model: 'text_direction' }, recognize },
     },
-    { sessionFactory: fakeOcrSessions({ ms: 0 }) },
+    { sessionFactory: (modelPath, options, instances) => (isRecognitionModel(modelPath) ? recognition : ocr)(modelPath, options, instances) },
   )
   return {
     server,
     root,
     indexesDir,
+    seed,
     async close() {
       await server.close()
       await rm(root, { recursive: true, force: true })
@@ -83,7 +103,8 @@ export interface FileSnapshot {
  * the fuzz root but its index folder, the temp dir's entries.
  */
 export async function snapshotFiles(env: FuzzEnv): Promise<FileSnapshot> {
-  const projectSkip = new Set(['node_modules', '.git', 'bench'].map((d) => path.join(PROJECT_ROOT, d)))
+  // The browser tests beside this one (test/web) rebuild dist/web and save test/artifacts.
+  const projectSkip = new Set(['node_modules', '.git', 'bench', 'dist/web', 'test/artifacts'].map((d) => path.join(PROJECT_ROOT, d)))
   return {
     project: await walk(PROJECT_ROOT, projectSkip, new Map()),
     fuzzRoot: await walk(env.root, new Set([env.indexesDir]), new Map()),

@@ -1,19 +1,22 @@
 /**
  * Generated requests, one arbitrary per family of routes: the native task routes (raw image,
- * JSON, multipart), Paddle Serving, PaddleHub, PaddleX, KServe v2, and odd paths.
+ * JSON, multipart), Paddle Serving, PaddleHub, PaddleX, KServe v2, odd paths, and the gallery
+ * API and PaddleX's PP-ShiTu operations (./gallery-requests.ts).
  */
 import fc from 'fast-check'
 import type { FuzzRequest } from './client.js'
+import { galleryFamilies } from './gallery-requests.js'
+import type { SeedItem } from './gallery-seed.js'
 import { imageArb, type Seed } from './images.js'
 import {
-  base64Arb, CLASSIFY_OPTIONS, contentTypeArb, deadlineHeaderArb, headers, jsonMutationArb, objectText, OCR_OPTIONS, optionsArb, plainValue, queryArb, rawJsonValue,
+  base64Arb, CLASSIFY_OPTIONS, contentTypeArb, deadlineHeaderArb, headers, jsonMutationArb, objectText, OCR_OPTIONS, optionsArb, plainValue, queryArb, rawJsonValue, RECOGNIZE_OPTIONS,
 } from './values.js'
 
 const enc = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'))
-const NATIVE_ROUTES = [['/ocr', OCR_OPTIONS], ['/classify', CLASSIFY_OPTIONS], ['/classify/text_direction', CLASSIFY_OPTIONS], ['/classify/nosuch', CLASSIFY_OPTIONS], ['/recognize', ['index', 'score_thres', 'return_k']]] as const
+const NATIVE_ROUTES = [['/ocr', OCR_OPTIONS], ['/classify', CLASSIFY_OPTIONS], ['/classify/text_direction', CLASSIFY_OPTIONS], ['/classify/nosuch', CLASSIFY_OPTIONS], ['/recognize', RECOGNIZE_OPTIONS]] as const
 const nativeRoute = fc.constantFrom(...NATIVE_ROUTES)
 
-export function familyArbs(seeds: readonly Seed[]) {
+export function familyArbs(seeds: readonly Seed[], gallerySeed: readonly SeedItem[] = []) {
   const image = imageArb(seeds)
   const b64 = base64Arb(image)
   const imageType = fc.constantFrom('image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/bmp')
@@ -55,7 +58,7 @@ export function familyArbs(seeds: readonly Seed[]) {
       return { kind: `native multipart (${defect}), ${parts.map((p) => p.what).join(' + ')}`, method: 'POST', path, headers: headers({ 'content-type': type, 'x-deadline-ms': deadline }), body: new Uint8Array(body) }
     })
 
-  const pipelineKeys = fc.array(fc.oneof(fc.constantFrom('image', 'image_0', 'image_1', 'det', 'rec', 'limit_type', 'topk', 'model', 'index', 'deadline_ms', 'image'), fc.string({ maxLength: 8 })), { minLength: 0, maxLength: 4 })
+  const pipelineKeys = fc.array(fc.oneof(fc.constantFrom('image', 'image_0', 'image_1', 'det', 'rec', 'limit_type', 'topk', 'model', 'index', 'score_thres', 'return_k', 'det_threshold', 'deadline_ms', 'image'), fc.string({ maxLength: 8 })), { minLength: 0, maxLength: 4 })
   const paddleServing: fc.Arbitrary<FuzzRequest> = fc
     .tuple(fc.constantFrom('ocr', 'imagenet', 'recognition', 'nosuch', 'classify', '%2e%2e', 'OCR'), pipelineKeys, fc.array(fc.oneof(b64.map((b) => b.raw), rawJsonValue), { maxLength: 4 }),
       fc.constantFrom('image', 'no-image', 'tensors', 'logid-object'), jsonMutationArb, fc.constantFrom(undefined, 'application/json', 'text/plain'), deadlineHeaderArb)
@@ -91,12 +94,12 @@ export function familyArbs(seeds: readonly Seed[]) {
       return { kind: `paddlex (${input}), ${img.what}`, method: 'POST', path, headers: headers({ 'content-type': type, 'x-deadline-ms': deadline }), body: enc(mutation(objectText([...first, ...options]))) }
     })
 
-  const model = fc.constantFrom('ppocrv4_det', 'ppocr_mobile_v2_cls', 'ppocrv4_rec', 'text_direction', 'nosuch', '..', '%2e%2e', 'ppocrv4_det%00')
+  const model = fc.constantFrom('ppocrv4_det', 'ppocr_mobile_v2_cls', 'ppocrv4_rec', 'text_direction', 'picodet_xs_416_coco', 'mobilenet_v2_gem_features', 'nosuch', '..', '%2e%2e', 'ppocrv4_det%00')
   const tensor = fc
     .tuple(fc.constantFrom('x', 'y', ''), fc.constantFrom('FP32', 'INT64', 'INT32', 'UINT8', 'BOOL', 'fp32', ''), fc.array(fc.oneof(fc.integer({ min: -2, max: 64 }), fc.constantFrom(1e9, 2 ** 31, 0.5)), { maxLength: 5 }), rawJsonValue, fc.boolean())
     .map(([name, datatype, shape, data, flat]) =>
       objectText([['name', JSON.stringify(name)], ['datatype', JSON.stringify(datatype)], ['shape', JSON.stringify(shape)], ['data', flat ? `[${Array.from({ length: Math.min(4096, shape.reduce((a, b) => a * Math.max(0, Math.min(b, 64)), 1)) }, () => '0.5').join(',')}]` : data]]))
-  const kserve: fc.Arbitrary<FuzzRequest> = fc
+  const malformedInfer: fc.Arbitrary<FuzzRequest> = fc
     .tuple(model, fc.constantFrom('', '/versions/1', '/versions/2', '/versions/..'), fc.constantFrom('GET meta', 'GET ready', 'POST infer', 'POST infer', 'POST infer', 'GET /v2', 'GET /v2/health/ready', 'POST index', 'GET nowhere'),
       fc.array(tensor, { maxLength: 2 }), fc.constantFrom(undefined, 'gzip', 'deflate', 'br'), fc.option(fc.constantFrom('0', '5', '-1', '999999', 'abc')), fc.uint8Array({ maxLength: 64 }), jsonMutationArb, deadlineHeaderArb)
     .map(([m, version, op, inputs, encoding, headerLength, tail, mutation, deadline]) => {
@@ -112,6 +115,22 @@ export function familyArbs(seeds: readonly Seed[]) {
       }
     })
 
+  // Well-formed binary infers on the recognition models, so their (fake) sessions run through KServe too: any float, NaN and Inf included.
+  const fill = fc.constantFrom(0, 1, -1, 0.5, 3.4e38, -3.4e38, Number.NaN, Number.POSITIVE_INFINITY, 1e-45)
+  const validInfer: fc.Arbitrary<FuzzRequest> = fc
+    .tuple(fc.constantFrom(['picodet_xs_416_coco', 'image', 1, 416], ['mobilenet_v2_gem_features', 'data', 1, 224], ['mobilenet_v2_gem_features', 'data', 2, 224]), fill, fill, fc.constantFrom('binary', 'binary', 'json-scores', 'none'), deadlineHeaderArb)
+    .map(([[m, input, batch, side], a, b, outputs, deadline]) => {
+      const values = new Float32Array(batch * 3 * side * side).map((_, i) => (i % 7 === 0 ? b : a))
+      const requested = { binary: { parameters: { binary_data_output: true } }, 'json-scores': { outputs: [{ name: m === 'picodet_xs_416_coco' ? 'transpose_6.tmp_0' : 'conv6_4_bn.batch_norm.output.1.tmp_2__1' }] }, none: {} }[outputs]
+      const json = JSON.stringify({ inputs: [{ name: input, shape: [batch, 3, side, side], datatype: 'FP32', parameters: { binary_data_size: values.byteLength } }], ...requested })
+      return {
+        kind: `kserve valid infer ${m} ×${batch} (${a}, ${b}), outputs ${outputs}`, method: 'POST', path: `/v2/models/${m}/infer`,
+        headers: headers({ 'content-type': 'application/octet-stream', 'inference-header-content-length': String(Buffer.byteLength(json)), 'x-deadline-ms': deadline }),
+        body: new Uint8Array(Buffer.concat([Buffer.from(json), Buffer.from(values.buffer)])),
+      }
+    })
+  const kserve = fc.oneof({ weight: 7, arbitrary: malformedInfer }, { weight: 1, arbitrary: validInfer })
+
   const ODD = ['/ocr/../classify', '//ocr', '/%2e%2e/ocr', '/ocr/%2e%2e/v2', '/./ocr', '/ocr/', '/OCR', '/ocr%00', '/ocr;x', '/%6fcr', '/classify/..%2f..%2fetc%2fpasswd', '/classify/%2e%2e',
     '/v2/../ocr', '/v2/models/../../ocr/infer', '/predict/../ocr', '/predict/ocr_system/', '/gallery/drink/items', '/gallery/../../etc/items', '/recognize/../ocr', '/ocr\\..\\classify', '/\u00e9', '/%', '/%zz', '/..', '/ocr#frag']
   const oddPath = fc.oneof(fc.constantFrom(...ODD), fc.integer({ min: 100, max: 4000 }).map((n) => `/ocr/${'a/'.repeat(n / 2)}`), fc.constantFrom(100, 6000, 17_000, 40_000).map((n) => `/ocr?${'x'.repeat(n)}=1`),
@@ -123,6 +142,6 @@ export function familyArbs(seeds: readonly Seed[]) {
       headers: headers({ 'content-type': type }), body: method === 'GET' ? new Uint8Array() : type === 'application/json' ? enc(JSON.stringify({ image: Buffer.from(img.bytes).toString('base64') })) : img.bytes,
     }))
 
-  return { nativeRaw, nativeJson, multipart, paddleServing, paddleHub, paddlex, kserve, oddPaths }
+  return { nativeRaw, nativeJson, multipart, paddleServing, paddleHub, paddlex, kserve, oddPaths, ...galleryFamilies(image, gallerySeed) }
 }
 

@@ -9,6 +9,7 @@ import type { ImageCase } from './images.js'
 /** Option names of the tasks served (README), plus names nobody knows. */
 export const OCR_OPTIONS = ['det', 'rec', 'cls', 'drop_score', 'limit_side_len', 'limit_type', 'thresh', 'box_thresh', 'unclip_ratio', 'deadline_ms']
 export const CLASSIFY_OPTIONS = ['topk', 'deadline_ms']
+export const RECOGNIZE_OPTIONS = ['index', 'score_thres', 'return_k', 'rec_nms_thresold', 'rec_nms_threshold', 'max_det_results', 'det_threshold', 'deadline_ms']
 const UNKNOWN_OPTIONS = ['top_k', 'LIMIT_TYPE', 'model', '__proto__', 'constructor', '', '名前', 'a'.repeat(300)]
 
 const EXTREME_NUMBERS = ['0', '-0', '-1', '1', '3', '4', '20', '21', '31', '32', '0.5', '0.9999999', '1.0000001', '960', '4096', '4097', '30000', '300000', '300001',

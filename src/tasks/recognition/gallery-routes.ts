@@ -40,14 +40,14 @@ export function galleryRoutes(galleries: GalleryService, kit: RouteKit, config: 
 
   app.delete('/gallery/:index/items/:id', writes, async (c) => {
     const id = parseId(c.req.param('id'))
-    await kit.serve(c, SERVICE, () => galleries.removeItem(c.req.param('index'), id))
+    await kit.serve(c, SERVICE, (ctx) => galleries.removeItem(c.req.param('index'), id, ctx))
     return c.json({ removed: [id] })
   })
 
   app.delete('/gallery/:index/items', writes, async (c) => {
     const label = c.req.query('label')
     if (!label) throw new InvalidInput('say which items to remove: DELETE /gallery/{index}/items/{id} or ?label=LABEL')
-    return c.json({ removed: await kit.serve(c, SERVICE, () => galleries.removeLabel(c.req.param('index'), label)) })
+    return c.json({ removed: await kit.serve(c, SERVICE, (ctx) => galleries.removeLabel(c.req.param('index'), label, ctx)) })
   })
   return app
 }

@@ -10,6 +10,7 @@ import type { Engine } from '../../engine/engine.js'
 import { InvalidInput, ModelNotReady, NotFound } from '../../engine/errors.js'
 import type { RequestContext } from '../../engine/request-context.js'
 import { labelProblem } from '../../retrieval/data-file.js'
+import type { GalleryItem } from '../../retrieval/id-map.js'
 import { faissUnavailableReason } from '../../retrieval/faiss-loader.js'
 import { log } from '../../util/log.js'
 import { quoteValue } from '../../util/quote.js'
@@ -49,6 +50,13 @@ async function writeUpload(dir: string, relative: string, bytes: Uint8Array): Pr
   const file = path.join(dir, relative)
   await mkdir(path.dirname(file), { recursive: true })
   await writeFile(file, bytes)
+}
+
+/** Deletes the stored uploads of removed entries (images a data file names are not ours to delete). */
+async function removeUploads(dir: string, entries: readonly GalleryItem[]): Promise<void> {
+  for (const entry of entries) {
+    if (entry.path.startsWith(`${UPLOADS_DIR}/`)) await rm(path.join(dir, entry.path), { force: true })
+  }
 }
 
 export class GalleryService {
@@ -107,6 +115,7 @@ export class GalleryService {
     const embedder = this.embedder ?? this.modelNotReady()
     const gallery = await this.open(indexName)
     const vectors = await embedder.embed(items.map((item) => item.image), ctx)
+    ctx.enterCommit()
     const paths = items.map(uploadPath)
     // Keep the uploaded files with the index, under names we choose (clients never name paths).
     await Promise.all(items.map((item, i) => writeUpload(gallery.index.dir, paths[i]!, item.bytes)))
@@ -130,6 +139,7 @@ export class GalleryService {
     const dir = path.join(this.config.indexes_dir, name)
     if (galleryExists(dir)) throw new InvalidInput(`gallery index ${name} already exists`)
     const vectors = await embedder.embed(items.map((item) => item.image), ctx)
+    ctx.enterCommit()
     const paths = items.map(uploadPath)
     const entries = items.map((item, i) => ({ path: paths[i]!, label: item.label }))
     const gallery = await RecognitionGallery.create(dir, vectors, entries, { model: embedder.model, ...this.config.index, segments: embedder.segments })
@@ -139,18 +149,20 @@ export class GalleryService {
     return gallery.index.entries.map((entry) => ({ id: entry.id, label: entry.label, path: entry.path }))
   }
 
-  async removeItem(indexName: string, id: number): Promise<void> {
-    await this.removeItems(indexName, [id])
+  async removeItem(indexName: string, id: number, ctx?: RequestContext): Promise<void> {
+    await this.removeItems(indexName, [id], ctx)
   }
 
-  /** Removes items by id as one change; NotFound (and nothing removed) when one is unknown. */
-  async removeItems(indexName: string, ids: readonly number[]): Promise<void> {
+  /**
+   * Removes items by id as one change; NotFound (and nothing removed) when one is unknown. `ctx`:
+   * the request making the change, which can no longer be abandoned once the change starts.
+   */
+  async removeItems(indexName: string, ids: readonly number[], ctx?: RequestContext): Promise<void> {
     const gallery = await this.open(indexName)
+    ctx?.enterCommit()
     const entries = gallery.index.entries.filter((e) => ids.includes(e.id))
     await gallery.remove(ids)
-    for (const entry of entries) {
-      if (entry.path.startsWith(`${UPLOADS_DIR}/`)) await rm(path.join(gallery.index.dir, entry.path), { force: true })
-    }
+    await removeUploads(gallery.index.dir, entries)
   }
 
   /** Every item's label by id (PaddleX's idMap). */
@@ -163,8 +175,14 @@ export class GalleryService {
     return new Map([...this.#opened].map(([name, gallery]) => [name, gallery.index.size]))
   }
 
-  async removeLabel(indexName: string, label: string): Promise<number[]> {
-    return (await this.open(indexName)).removeLabel(label)
+  /** Removes every item with this label as one change (NotFound when there is none); returns their ids. */
+  async removeLabel(indexName: string, label: string, ctx?: RequestContext): Promise<number[]> {
+    const gallery = await this.open(indexName)
+    ctx?.enterCommit()
+    const entries = gallery.index.entries.filter((e) => e.label === label)
+    const ids = await gallery.removeLabel(label)
+    await removeUploads(gallery.index.dir, entries)
+    return ids
   }
 
   async info(indexName: string): Promise<GalleryInfo> {

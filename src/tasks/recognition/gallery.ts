@@ -126,7 +126,8 @@ export class RecognitionGallery {
   }
 
   info(): GalleryInfo {
-    const labels: Record<string, number> = {}
+    // Labels are client text: on a plain object "__proto__" or "toString" would hit Object.prototype.
+    const labels: Record<string, number> = Object.create(null)
     for (const entry of this.index.entries) labels[entry.label] = (labels[entry.label] ?? 0) + 1
     const { dim, model, metric, method, generation } = this.index.manifest
     return { name: this.name, size: this.index.size, dim, model, metric, method, whitened: this.whitening !== undefined, generation, labels }

@@ -135,7 +135,7 @@ export function paddlexShituIndexOperations(services: Services, settings: Paddle
     async remove(c: Context, body: unknown): Promise<Response> {
       const galleries = await writableGalleries(c, services)
       const request = parseOperationBody(RemoveRequestSchema, body, 'POST /shitu-index-remove')
-      await routeKit(services).serve(c, 'gallery', () => galleries.removeItems(request.indexKey, request.ids))
+      await routeKit(services).serve(c, 'gallery', (ctx) => galleries.removeItems(request.indexKey, request.ids, ctx))
       return paddlexSuccess(c, { idMap: await galleries.labelsById(request.indexKey) })
     },
   }
