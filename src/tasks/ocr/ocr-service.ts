@@ -77,6 +77,8 @@ export class OcrService implements TaskService<ParsedOcrOptions, OcrOptions, Ocr
   workingBytes(size: ImageSize, options: OcrOptions): number {
     const crops = 3 * size.width * size.height
     if (!options.det) return crops
+    // An input past the pixel limit is refused here already, with what to change, before any decoding.
+    this.checkDetInput(size, options)
     const input = detResizeShape(size.width, size.height, options.limitSideLen, options.limitType)
     return DET_BYTES_PER_INPUT_PIXEL * input.width * input.height + crops
   }
@@ -106,7 +108,7 @@ export class OcrService implements TaskService<ParsedOcrOptions, OcrOptions, Ocr
    * limit_type min scales the short side up: 8000×4 at 960 would be a 1,920,000×960 input. Checked
    * before rounding to 32, so an image within the limit never fails on the rounding alone.
    */
-  private checkDetInput(image: Image, options: OcrOptions): void {
+  private checkDetInput(image: ImageSize, options: OcrOptions): void {
     const { width, height } = detScaledSize(image.width, image.height, options.limitSideLen, options.limitType)
     const what = `the text detection input for this ${image.width}×${image.height} image (limit_type ${options.limitType}, limit_side_len ${options.limitSideLen})`
     checkDerivedSize(width, height, this.maxPixels, what, 'use limit_type max or a smaller limit_side_len, or send an image with less extreme proportions')
