@@ -79,6 +79,18 @@ export function servingConfigSchema<T extends readonly AnyTask[]>(tasks: T) {
       .prefault({}),
     /** Prometheus metrics at GET /metrics (README "Metrics"). */
     metrics: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+    /** GET /openapi.json (OpenAPI 3.1 of the routes served) and GET /docs (README "OpenAPI"). */
+    openapi: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+    /** GET /: the web page (src/web, compiled by `npm run build`; README "Web page"). */
+    web: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+    /** Drawn results on the task routes (request option `visualize`, README "Drawn results"). */
+    visualize: z
+      .strictObject({
+        /** Longest side of a drawn JPEG: larger images are scaled down, so answers stay small. */
+        max_side: z.number().int().min(64).max(8192).default(1280),
+        jpeg_quality: z.number().int().min(1).max(100).default(80),
+      })
+      .prefault({}),
     services: servicesSchema(tasks),
     /** Other protocols on the same tasks (Paddle Serving pipeline, PaddleHub, KServe v2, ...). */
     protocols: ProtocolsConfigSchema,

@@ -1,7 +1,7 @@
 /**
  * `npm install` step (package.json "prepare", after the faiss-node build): installs Debian's
- * fonts-noto-cjk when it is missing, so the text drawn on result images (PaddleX `ocrImage`)
- * shows Chinese and Japanese glyphs instead of empty boxes.
+ * fonts-noto-cjk when it is missing, so the text drawn on result images (`visualize`, PaddleX
+ * `ocrImage`) shows Chinese and Japanese glyphs instead of empty boxes.
  *
  * Idempotent (dpkg says it is there: nothing to do) and never fails the install: without apt or
  * root it says what to run and exits 0 — results are the same, only drawn CJK text is unreadable.

@@ -9,8 +9,10 @@ import { NotFound, PayloadTooLarge } from '../engine/errors.js'
 import { clipText } from '../util/quote.js'
 import { errorResponse } from './error-response.js'
 import { httpMetrics, METRICS_PROTOCOL, RouteLabels } from './http-metrics.js'
+import { openApiRoutes } from './openapi/index.js'
 import { PROTOCOLS } from './protocols/index.js'
 import { healthRoutes } from './routes/health.js'
+import { webPageRoutes } from './routes/web-page.js'
 import type { Services } from './services.js'
 import { answerTaskRoute, routeKit } from './task-request.js'
 
@@ -52,6 +54,7 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
       app.get('/metrics', async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': metrics.contentType })),
     )
   }
+  if (config.web.enabled) routes.mount(app, { protocol: 'web', service: 'web' }, () => app.route('/', webPageRoutes(services)))
   // Protocols first: an adapter may share a native path (PaddleX's POST /ocr) and pass the
   // requests that are not in its envelope on to the task route with next().
   const protocols = config.protocols as Record<string, { enabled: boolean } | undefined>
@@ -67,6 +70,8 @@ export function createApp(services: Services, state: AppState = { shuttingDown: 
       if (task.definition.extraRoutes) app.route('/', task.definition.extraRoutes(task.service, kit, task.config))
     })
   }
+  // Last, so routes mounted before keep their requests (/{service}/prediction also matches /docs/prediction).
+  if (config.openapi.enabled) routes.mount(app, { protocol: 'docs', service: 'docs' }, () => app.route('/', openApiRoutes(services)))
   app.notFound((c) => errorResponse(new NotFound(`no route ${c.req.method} ${clipText(c.req.path)}`), c))
   app.onError((error, c) => errorResponse(error, c))
   return app

@@ -31,6 +31,11 @@ export function statusOf(error: ServingError): ContentfulStatusCode {
   return STATUS[error.code]
 }
 
+/** The error codes answered with `status` (listed by the OpenAPI document). */
+export function codesWithStatus(status: number): ErrorCode[] {
+  return (Object.keys(STATUS) as ErrorCode[]).filter((code) => STATUS[code] === status)
+}
+
 // How @hono/node-server fails a body read when the client closes its connection mid-request.
 const DISCONNECT_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED'])
 const DISCONNECT_MESSAGES = new Set(['aborted', 'Client connection prematurely closed.'])

@@ -3,7 +3,14 @@
  * configured default; bounded by `limits.max_deadline_ms`.
  */
 import { InvalidOption } from '../engine/errors.js'
+import { integer } from '../tasks/option-schema.js'
 import { quoteValue } from '../util/quote.js'
+
+/** The `deadline_ms` option as the OpenAPI document shows it (checked by requestDeadlineMs below). */
+export const deadlineOptionSchema = (limits: { default_deadline_ms: number; max_deadline_ms: number }) =>
+  integer({ min: 1, max: limits.max_deadline_ms })
+    .optional()
+    .describe(`This request's deadline in ms (or header X-Deadline-Ms); default limits.default_deadline_ms (${limits.default_deadline_ms}).`)
 
 export function requestDeadlineMs(
   option: unknown,

@@ -12,12 +12,15 @@ import { timeStage } from '../engine/stage-timer.js'
 import { parseOptions } from '../tasks/option-schema.js'
 import type { RouteKit } from '../tasks/task.js'
 import { decodeImage, type DecodeLimits } from '../vision/decode.js'
+import type { DrawnImage } from '../vision/draw-overlay.js'
 import type { ChannelOrder, Image } from '../vision/image.js'
 import { readImageRequest } from './image-request.js'
 import { allSettled, reserveForImages } from './memory-admission.js'
 import { requestDeadlineMs } from './request-deadline.js'
 import { serverTiming } from './server-timing.js'
 import { decodeLimitsOf, type RunningTask, type Services } from './services.js'
+import { takeVisualize, type DrawSettings } from './visualize.js'
+import { nativeView } from './visualize-answer.js'
 
 export interface TaskRequest {
   readonly images: readonly Uint8Array[]
@@ -27,11 +30,15 @@ export interface TaskRequest {
   readonly requestId?: string | undefined
   /** Aborts the request when the client goes away. */
   readonly signal?: AbortSignal | undefined
+  /** How to draw results when the protocol can return them: option `visualize` then asks for them (src/server/visualize.ts). */
+  readonly drawing?: DrawSettings | undefined
 }
 
 export interface TaskAnswer {
   readonly options: unknown
   readonly results: unknown[]
+  /** One drawn result per image, in order, when the request asked (`visualize`). */
+  readonly drawn?: DrawnImage[] | undefined
   readonly ctx: RequestContext
 }
 
@@ -45,33 +52,43 @@ function createContext(engine: Engine, request: Omit<TaskRequest, 'images' | 'op
 
 export async function executeTask(services: Services, task: RunningTask, request: TaskRequest): Promise<TaskAnswer> {
   const { definition, service } = task
-  const { deadline_ms: deadlineOption, ...raw } = request.options
+  const { deadline_ms: deadlineOption, ...given } = request.options
+  const { options: raw, drawer } = takeVisualize(definition, given, request.drawing)
   const deadlineMs = requestDeadlineMs(deadlineOption, request.deadlineHeader, services.config.limits)
   const options = service.resolveOptions(parseOptions(definition.optionsSchema, raw))
   services.registry.requireReady(service.modelsFor(options), definition.title)
   const ctx = createContext(services.engine, request, deadlineMs)
   const limits = decodeLimitsOf(services.config)
-  const results = await services.engine.serve(definition.name, ctx, async (ctx) => {
+  const outcomes = await services.engine.serve(definition.name, ctx, async (ctx) => {
     await reserveForImages(services.engine, ctx, request.images, limits, (size) => service.workingBytes?.(size, options) ?? 0)
-    return allSettled(request.images.map(async (bytes) => service.run(await decodeTimed(bytes, limits, service.channelOrder, ctx), options, ctx)))
+    return allSettled(
+      request.images.map(async (bytes) => {
+        const image = await decodeTimed(bytes, limits, service.channelOrder, ctx)
+        const result: unknown = await service.run(image, options, ctx)
+        // Drawn while the decoded pixels are still at hand (and their memory reserved).
+        return { result, drawn: await drawer?.(image, result, options, ctx) }
+      }),
+    )
   })
-  return { options, results, ctx }
+  return { options, results: outcomes.map((o) => o.result), drawn: drawer && outcomes.map((o) => o.drawn!), ctx }
 }
 
-/** The HTTP side of executeTask for the task's own routes: path parameters are options too. */
+/** The HTTP side of executeTask for the task's own routes: path parameters are options too; drawn results on request. */
 export async function answerTaskRoute(c: Context, services: Services, task: RunningTask): Promise<Response> {
   // Refused before its body is read when the service is full: a burst costs almost nothing.
   services.engine.checkAdmission(task.definition.name)
   const { images, options } = await readImageRequest(c.req, services.config.limits.max_images_per_request)
+  const view = nativeView(c, services.config, task.definition, images.length)
   const answer = await executeTask(services, task, {
     images,
-    options: { ...options, ...c.req.param() },
+    options: view.options({ ...options, ...c.req.param() }),
+    drawing: view.drawing,
     deadlineHeader: c.req.header('x-deadline-ms'),
     requestId: c.get('requestId'),
     signal: c.req.raw.signal,
   })
   c.header('Server-Timing', serverTiming(answer.ctx.timings, performance.now() - answer.ctx.startedAt))
-  return c.json(task.definition.format(answer.results, answer.options))
+  return view.respond(c, task.definition.format(answer.results, answer.options), answer.drawn)
 }
 
 export function routeKit(services: Services): RouteKit {

@@ -19,11 +19,25 @@ export const flag = () =>
     return value
   }, z.boolean())
 
-export const numeric = () =>
-  z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value), z.number())
+/** Inclusive bounds of a numeric option. */
+export interface Range {
+  readonly min?: number
+  readonly max?: number
+}
 
-export const integer = () =>
-  z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value), z.number().int())
+const toNumber = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value)
+
+function bounded(schema: z.ZodNumber, { min, max }: Range): z.ZodNumber {
+  const low = min === undefined ? schema : schema.min(min)
+  return max === undefined ? low : low.max(max)
+}
+
+// The bounds sit inside the preprocess step (not in a .pipe after it) so that the JSON Schema of
+// the option (z.toJSONSchema, io: 'input': the OpenAPI document) carries its type and range.
+export const numeric = (range: Range = {}) => z.preprocess(toNumber, bounded(z.number(), range))
+
+/** `abort`: a fraction is reported as such, not also as out of range. */
+export const integer = (range: Range = {}) => z.preprocess(toNumber, bounded(z.number().int({ abort: true }), range))
 
 /** Parses options with a strict schema, turning the first problems into one InvalidOption. */
 export function parseOptions<T>(schema: z.ZodType<T>, raw: Record<string, unknown>): T {

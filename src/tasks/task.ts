@@ -14,7 +14,9 @@ import type { Model } from '../runtime/model.js'
 import type { ModelRegistry } from '../runtime/model-registry.js'
 import type { DecodeLimits, ImageSize } from '../vision/decode.js'
 import type { ChannelOrder, Image } from '../vision/image.js'
+import type { Overlay } from '../vision/overlay-svg.js'
 import type { ManifestSection } from '../runtime/manifest-sections.js'
+import type { TaskDocs } from './route-docs.js'
 
 /** Every task's config section has `enabled`; the rest is the task's own. */
 export type TaskSectionSchema = z.ZodType<{ enabled: boolean }, unknown>
@@ -93,8 +95,15 @@ export interface TaskDefinition<Name extends string = string, Section extends Ta
   readonly routes: readonly TaskRoute[]
   /** The JSON answer of the task's own routes. */
   format(results: ResultOf<Service>[], options: OptionsOf<Service>): unknown
+  /**
+   * How one image's result is drawn over it (request option `visualize`, PaddleX's result
+   * images). A task without it cannot be asked to draw: `visualize` is then an unknown option.
+   */
+  overlay?(result: ResultOf<Service>, options: OptionsOf<Service>): Overlay
   /** Routes beyond inference (e.g. the gallery API), mounted beside the inference routes. */
   extraRoutes?(service: Service, kit: RouteKit, config: z.output<Section>): Hono
+  /** Its part of the OpenAPI document; without it the inference routes are still listed, with their options. */
+  readonly docs?: TaskDocs<z.output<Section>, Service>
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the registry holds tasks of every type

@@ -1,7 +1,7 @@
 /**
  * One server with the three tasks on real models, for the Paddle Serving pipeline and PaddleHub
  * protocol tests: PP-OCRv4 (npm package), GoogLeNet (pulled from the mirror) and PP-ShiTu with a
- * gallery of the first 240 drink images (built on first start), all in one temp models folder.
+ * gallery of the first 240 drink images by default (built on first start), all in one temp models folder.
  */
 import { cp, mkdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -35,8 +35,9 @@ export interface ProtocolEnv {
   close(): Promise<void>
 }
 
-export async function startProtocolEnv(): Promise<ProtocolEnv> {
-  const recognition = await createRecognitionEnv(240)
+/** `galleryImages`: the first this many drink gallery images make the default index. */
+export async function startProtocolEnv(galleryImages = 240): Promise<ProtocolEnv> {
+  const recognition = await createRecognitionEnv(galleryImages)
   const { modelsDir } = recognition
   for (const name of [...OCR_PACKAGES, CLASSIFIER]) {
     await mkdir(path.join(modelsDir, name), { recursive: true })

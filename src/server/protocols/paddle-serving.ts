@@ -18,6 +18,7 @@ import type { RunningTask, Services } from '../services.js'
 import { executeTask } from '../task-request.js'
 import { envelopeError, readJsonBody } from './envelope-errors.js'
 import { PIPELINE_FORMATS, type PipelineFormat, type PipelineValues } from './paddle-serving-values.js'
+import { paddleServingDocs } from './paddle-serving-docs.js'
 import type { ProtocolAdapter } from './protocol.js'
 
 const EXAMPLE = '{"key": ["image"], "value": ["<base64 of the image file>"]}'
@@ -141,6 +142,7 @@ async function predict(c: Context, services: Services, service: PipelineService)
 
 export const paddleServingProtocol: ProtocolAdapter = {
   name: 'paddle_serving',
+  docs: (services) => paddleServingDocs(services, [0, NO_SERVICE, ...Object.values(ERR_NO)]),
   routes(services) {
     const resolved = resolveServices(services)
     const taskSegments = taskRouteSegments(services)

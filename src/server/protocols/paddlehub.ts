@@ -16,6 +16,7 @@ import { serverTiming } from '../server-timing.js'
 import type { Services } from '../services.js'
 import { executeTask } from '../task-request.js'
 import { envelopeError, readJsonBody } from './envelope-errors.js'
+import { paddleHubDocs } from './paddlehub-docs.js'
 import type { ProtocolAdapter } from './protocol.js'
 
 const EXAMPLE = '{"images": ["<base64 of the image file>"]}'
@@ -90,6 +91,7 @@ async function predict(c: Context, services: Services, moduleName: string): Prom
 export const paddleHubProtocol: ProtocolAdapter = {
   name: 'paddlehub',
   service: 'ocr',
+  docs: (services) => paddleHubDocs(services, Object.keys(MODULES)),
   routes(services) {
     const app = new Hono()
     app.post('/predict/:module', async (c) => {

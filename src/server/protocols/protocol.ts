@@ -6,6 +6,7 @@
  * section (./protocols-config.ts).
  */
 import type { Hono } from 'hono'
+import type { ApiRoute } from '../../tasks/route-docs.js'
 import type { Services } from '../services.js'
 
 export interface ProtocolAdapter {
@@ -21,4 +22,6 @@ export interface ProtocolAdapter {
    * routes: a route on a native path must pass requests not in its envelope on with `next()`.
    */
   routes(services: Services): Hono
+  /** The same routes for the OpenAPI document (GET /openapi.json), each with its schemas. */
+  docs(services: Services): readonly ApiRoute[]
 }

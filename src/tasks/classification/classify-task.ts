@@ -8,7 +8,9 @@ import { defineTask } from '../task.js'
 import { classificationSections } from './manifest-sections.js'
 import { ClassificationService, classifierNames } from './classification-service.js'
 import { ClassifyConfigSchema } from './classify-config.js'
+import { classifyDocs } from './classify-docs.js'
 import type { Classification } from './classify-op.js'
+import { classificationOverlay } from './classify-overlay.js'
 import { ClassifyOptionsSchema } from './classify-options.js'
 
 function toResponse(result: Classification) {
@@ -31,4 +33,6 @@ export const classifyTask = defineTask({
   optionsSchema: ClassifyOptionsSchema,
   routes: [{ path: '/classify' }, { path: '/classify/:model' }],
   format: (results, options) => ({ model: options.model, results: results.map(toResponse) }),
+  docs: classifyDocs,
+  overlay: classificationOverlay,
 })

@@ -10,20 +10,17 @@ import type { DbParams } from './db-postprocess.js'
 import type { LimitType } from './det-resize.js'
 import type { DetDefaults } from './ocr-model-specs.js'
 
+// Descriptions are the OpenAPI document's (GET /openapi.json); unset options take the configured values.
 export const OcrOptionsSchema = z.strictObject({
-  /** Detect text regions; off = each image is one text line (rec-only, like PaddleOCR's ocr_rec). */
-  det: flag().optional(),
-  /** Run the 180° direction classifier on each line. */
-  cls: flag().optional(),
-  /** Recognise text; off = regions only (det-only, like PaddleOCR's ocr_det). */
-  rec: flag().optional(),
-  drop_score: numeric().pipe(z.number().min(0).max(1)).optional(),
-  limit_side_len: integer().pipe(z.number().min(32).max(4096)).optional(),
-  limit_type: z.enum(['max', 'min']).optional(),
-  /** DB pixel threshold: probability-map pixels above it are text. */
-  thresh: numeric().pipe(z.number().min(0).max(1)).optional(),
-  box_thresh: numeric().pipe(z.number().min(0).max(1)).optional(),
-  unclip_ratio: numeric().pipe(z.number().min(0.5).max(5)).optional(),
+  det: flag().optional().describe("Detect text regions; false = each image is one text line (rec only, like PaddleOCR's ocr_rec)."),
+  cls: flag().optional().describe('Turn lines the direction classifier finds upside down (services.ocr.cls).'),
+  rec: flag().optional().describe("Recognise text; false = regions only (det only, like PaddleOCR's ocr_det)."),
+  drop_score: numeric({ min: 0, max: 1 }).optional().describe('Drop lines recognised with a lower confidence.'),
+  limit_side_len: integer({ min: 32, max: 4096 }).optional().describe('Detection input size: the side limited by limit_type.'),
+  limit_type: z.enum(['max', 'min']).optional().describe('max: the longer side is at most limit_side_len; min: the shorter side at least.'),
+  thresh: numeric({ min: 0, max: 1 }).optional().describe('DB pixel threshold: probability-map pixels above it are text.'),
+  box_thresh: numeric({ min: 0, max: 1 }).optional().describe('DB box threshold: boxes with a lower mean score are dropped.'),
+  unclip_ratio: numeric({ min: 0.5, max: 5 }).optional().describe('DB box expansion: how far each text box is grown.'),
 })
 
 export interface OcrOptions {

@@ -1,7 +1,9 @@
 /** The OCR task: `POST /ocr`, PP-OCR det → cls → rec, PaddleHub `ocr_system` fields per line. */
 import { defineTask } from '../task.js'
 import { ocrSections } from './manifest-sections.js'
+import { ocrDocs } from './ocr-docs.js'
 import { OcrConfigSchema } from './ocr-config.js'
+import { ocrOverlay } from './ocr-overlay.js'
 import { OcrOptionsSchema } from './ocr-options.js'
 import { ocrModelNames, OcrService } from './ocr-service.js'
 
@@ -15,4 +17,6 @@ export const ocrTask = defineTask({
   optionsSchema: OcrOptionsSchema,
   routes: [{ path: '/ocr' }],
   format: (results) => ({ results }),
+  docs: ocrDocs,
+  overlay: ocrOverlay,
 })

@@ -3,19 +3,20 @@ import { z } from 'zod'
 import { integer, numeric } from '../option-schema.js'
 import type { RecognizeConfig } from './recognize-config.js'
 
-const unit = () => numeric().pipe(z.number().min(0).max(1))
+const unit = () => numeric({ min: 0, max: 1 })
 
 export const RecognizeOptionsSchema = z.strictObject({
-  /** Gallery to search (an index folder name). */
-  index: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'must be an index name (letters, digits, _ . -)').optional(),
-  score_thres: unit().optional(),
-  rec_nms_thresold: unit().optional(),
-  /** Correctly spelt alias of PaddleClas's rec_nms_thresold. */
-  rec_nms_threshold: unit().optional(),
-  /** Candidates to return per box (adds `candidates` to each result). */
-  return_k: integer().pipe(z.number().min(1).max(50)).optional(),
-  max_det_results: integer().pipe(z.number().min(1).max(50)).optional(),
-  det_threshold: unit().optional(),
+  index: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'must be an index name (letters, digits, _ . -)')
+    .optional()
+    .describe('Gallery to search (an index folder name).'),
+  score_thres: unit().optional().describe("A box is kept when its best gallery hit's similarity reaches this."),
+  rec_nms_thresold: unit().optional().describe('IoU above which overlapping recognised boxes are merged (PaddleClas spelling).'),
+  rec_nms_threshold: unit().optional().describe('Correctly spelt alias of rec_nms_thresold.'),
+  return_k: integer({ min: 1, max: 50 }).optional().describe('Candidates to return per box (adds `candidates` to each result).'),
+  max_det_results: integer({ min: 1, max: 50 }).optional().describe('Mainbody detections kept per image (the whole image is always searched too).'),
+  det_threshold: unit().optional().describe('Mainbody detector score threshold.'),
 })
 
 export interface RecognizeOptions {

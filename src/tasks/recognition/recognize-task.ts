@@ -7,8 +7,10 @@ import { defineTask } from '../task.js'
 import { detectionSections } from '../detection/manifest-sections.js'
 import { featureSections } from '../features/manifest-sections.js'
 import { galleryRoutes } from './gallery-routes.js'
+import { recognitionOverlay } from './rec-overlay.js'
 import type { RecognizedObject } from './rec-results.js'
 import { RecognizeConfigSchema } from './recognize-config.js'
+import { recognizeDocs } from './recognize-docs.js'
 import { RecognizeOptionsSchema } from './recognize-options.js'
 import { RecognitionService, recognitionModelNames } from './recognition-service.js'
 
@@ -32,5 +34,7 @@ export const recognizeTask = defineTask({
   optionsSchema: RecognizeOptionsSchema,
   routes: [{ path: '/recognize' }],
   format: (results, options) => ({ index: options.index, results: results.map(rounded) }),
+  overlay: recognitionOverlay,
   extraRoutes: (service, kit, config) => galleryRoutes(service.galleries, kit, config),
+  docs: recognizeDocs,
 })

@@ -18,7 +18,7 @@ import { fromBinary, fromJsonData } from './tensor-data.js'
 
 const Parameters = z.record(z.string(), z.unknown()).optional()
 
-const InferRequestSchema = z.object({
+export const InferRequestSchema = z.object({
   id: z.string().optional(),
   parameters: Parameters,
   inputs: z

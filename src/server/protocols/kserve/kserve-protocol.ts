@@ -30,6 +30,7 @@ import type { ProtocolAdapter } from '../protocol.js'
 import { decodeInputs, parseInferBody, requestedOutputs } from './infer-request.js'
 import { inferResponse } from './infer-response.js'
 import type { KServeConfig } from './kserve-config.js'
+import { kserveDocs } from './kserve-docs.js'
 import { modelMetadata } from './model-metadata.js'
 import { MODEL_VERSION, ServedModels } from './served-models.js'
 
@@ -172,4 +173,5 @@ export const kserveProtocol: ProtocolAdapter = {
   name: 'kserve',
   service: 'kserve',
   routes: (services) => kserveRoutes(services, services.config.protocols.kserve),
+  docs: kserveDocs,
 }

@@ -2,21 +2,20 @@
  * PaddleX's image classification operation (`POST /image-classification`,
  * paddlex/inference/serving/schemas/image_classification.py) over the classify task's default
  * classifier: `{image, topk}` → `{categories: [{id, name, score}], image}`, best first, `image`
- * the top category drawn on the picture.
+ * the categories drawn on the picture (the task's overlay: a caption).
  */
 import type { Context } from 'hono'
 import { z } from 'zod'
 import { NotFound } from '../../../engine/errors.js'
 import type { Classification } from '../../../tasks/classification/classify-op.js'
-import { boxCorners } from '../../../vision/draw-overlay.js'
 import { serverTiming } from '../../server-timing.js'
 import type { Services } from '../../services.js'
 import { executeTask } from '../../task-request.js'
 import { readFileField } from './file-input.js'
 import { optional, paddlexSuccess, parseOperationBody } from './paddlex-envelope.js'
-import { imageDataInfo, resultImage, type PaddleXSettings } from './paddlex-settings.js'
+import { resultImage, type PaddleXSettings } from './paddlex-settings.js'
 
-const ClassificationRequestSchema = z.strictObject({
+export const ClassificationRequestSchema = z.strictObject({
   image: z.string().min(1),
   topk: optional(z.number().int().positive()),
   visualize: optional(z.boolean()),
@@ -29,19 +28,14 @@ export async function paddlexImageClassification(c: Context, services: Services,
   const bytes = await readFileField(request.image, 'image', settings.fetch(c))
   const answer = await executeTask(services, task, {
     images: [bytes],
-    options: request.topk === undefined || request.topk === null ? {} : { topk: request.topk },
+    options: { ...(request.topk === undefined || request.topk === null ? {} : { topk: request.topk }), ...settings.visualize(request.visualize) },
+    drawing: settings.drawing(),
     deadlineHeader: c.req.header('x-deadline-ms'),
     requestId: c.get('requestId'),
     signal: c.req.raw.signal,
   })
   const result = answer.results[0] as Classification
   const categories = result.classIds.map((id, i) => ({ id, name: result.labelNames[i] ?? String(id), score: result.scores[i]! }))
-  let image: string | null = null
-  if (categories.length > 0) {
-    const { width, height } = await imageDataInfo(bytes)
-    const top = categories[0]!
-    image = await resultImage(bytes, [{ points: boxCorners([0, 0, width, height]), label: `${top.name} ${top.score.toFixed(3)}` }], request.visualize, settings)
-  }
   c.header('Server-Timing', serverTiming(answer.ctx.timings, performance.now() - answer.ctx.startedAt))
-  return paddlexSuccess(c, { categories, image })
+  return paddlexSuccess(c, { categories, image: resultImage(answer) })
 }

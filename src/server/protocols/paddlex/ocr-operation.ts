@@ -17,7 +17,7 @@ import { looksLikePdf, readFileField } from './file-input.js'
 import { optional, paddlexSuccess, parseOperationBody, withFieldNames } from './paddlex-envelope.js'
 import { imageDataInfo, resultImage, type PaddleXSettings } from './paddlex-settings.js'
 
-const OcrRequestSchema = z.strictObject({
+export const OcrRequestSchema = z.strictObject({
   file: z.string().min(1),
   fileType: optional(z.union([z.literal(0), z.literal(1)])),
   useDocOrientationClassify: optional(z.boolean()),
@@ -106,23 +106,24 @@ export async function paddlexOcr(c: Context, services: Services, settings: Paddl
   refuseUnavailable(request)
   const bytes = await readFileField(request.file, 'file', settings.fetch(c))
   if (looksLikePdf(bytes)) throw new InvalidOption(PDF_UNSUPPORTED)
+  const scoreThresh = request.textRecScoreThresh ?? services.config.services.ocr.rec.drop_score
   const answer = await withFieldNames(FIELD_NAMES, () =>
     executeTask(services, task, {
       images: [bytes],
-      options: taskOptions(request),
+      options: { ...taskOptions(request), ...settings.visualize(request.visualize) },
+      // PaddleX draws the lines it reports in rec_*: those reaching textRecScoreThresh.
+      drawing: settings.drawing((lines) => (lines as OcrLine[]).filter((line) => line.confidence! >= scoreThresh)),
       deadlineHeader: c.req.header('x-deadline-ms'),
       requestId: c.get('requestId'),
       signal: c.req.raw.signal,
     }),
   )
   const lines = answer.results[0] as OcrLine[]
-  const scoreThresh = request.textRecScoreThresh ?? services.config.services.ocr.rec.drop_score
   const pruned = prunedResult(lines, answer.options as OcrOptions, scoreThresh)
-  const shapes = pruned.rec_polys.map((points, i) => ({ points, label: `${pruned.rec_texts[i]} ${pruned.rec_scores[i]!.toFixed(3)}` }))
-  const [ocrImage, dataInfo] = await Promise.all([resultImage(bytes, shapes, request.visualize, settings, 'side-by-side'), imageDataInfo(bytes)])
+  const dataInfo = await imageDataInfo(bytes)
   c.header('Server-Timing', serverTiming(answer.ctx.timings, performance.now() - answer.ctx.startedAt))
   return paddlexSuccess(c, {
-    ocrResults: [{ prunedResult: pruned, ocrImage, docPreprocessingImage: null, inputImage: null }],
+    ocrResults: [{ prunedResult: pruned, ocrImage: resultImage(answer), docPreprocessingImage: null, inputImage: null }],
     dataInfo,
   })
 }

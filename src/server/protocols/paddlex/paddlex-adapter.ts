@@ -12,6 +12,7 @@ import { checkJsonDepth } from '../../input-limits.js'
 import { readJsonBody } from '../envelope-errors.js'
 import { paddlexImageClassification } from './classification-operation.js'
 import { paddlexOcr } from './ocr-operation.js'
+import { paddlexDocs } from './paddlex-docs.js'
 import { logIdOf, paddlexOperation } from './paddlex-envelope.js'
 import { paddlexSettings } from './paddlex-settings.js'
 import { paddlexShituIndexOperations, paddlexShituInfer } from './shitu-operations.js'
@@ -33,6 +34,7 @@ async function paddlexOcrBody(c: Context): Promise<Record<string, unknown> | und
 
 export const paddlexProtocol: ProtocolAdapter = {
   name: 'paddlex',
+  docs: paddlexDocs,
   routes(services: Services): Hono {
     const settings = paddlexSettings(services)
     const app = new Hono()

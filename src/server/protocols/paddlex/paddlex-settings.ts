@@ -1,20 +1,26 @@
 /**
  * What every PaddleX operation reads from the config, once: whether and how large to draw result
- * images, and how `file` / `image` URLs may be fetched.
+ * images (drawn on the shared request path by the task's own overlay, as `visualize` on the
+ * native routes draws them), and how `file` / `image` URLs may be fetched.
  */
 import type { Context } from 'hono'
 import sharp from 'sharp'
 import { InvalidInput } from '../../../engine/errors.js'
-import { drawOverlay, type OverlayLayout, type OverlayShape } from '../../../vision/draw-overlay.js'
+import { DEFAULT_JPEG_QUALITY } from '../../../vision/draw-overlay.js'
 import type { Services } from '../../services.js'
+import type { TaskAnswer } from '../../task-request.js'
+import type { DrawSettings } from '../../visualize.js'
 import type { UrlFetchSettings } from './file-input.js'
 import type { PaddleXConfig } from './paddlex-config.js'
 
 export interface PaddleXSettings {
   readonly config: PaddleXConfig
-  readonly maxPixels: number
   /** URL fetching for this request (its signal aborts the fetch when the client goes away). */
   fetch(c: Context): UrlFetchSettings
+  /** The task options that ask for a result image: the request's `visualize`, else the config's. */
+  visualize(requested: boolean | null | undefined): { visualize: boolean }
+  /** Result images bounded by max_visualize_side; `shown` narrows what is drawn of a result. */
+  drawing(shown?: DrawSettings['shown']): DrawSettings
 }
 
 export function paddlexSettings(services: Services): PaddleXSettings {
@@ -22,22 +28,15 @@ export function paddlexSettings(services: Services): PaddleXSettings {
   const { limits } = services.config
   return {
     config,
-    maxPixels: limits.max_image_pixels,
     fetch: (c) => ({ allowlist: config.url_allowlist, maxBytes: limits.max_body_bytes, timeoutMs: config.url_timeout_ms, signal: c.req.raw.signal }),
+    visualize: (requested) => ({ visualize: requested ?? config.visualize }),
+    drawing: (shown) => ({ maxSide: config.max_visualize_side, quality: DEFAULT_JPEG_QUALITY, shown }),
   }
 }
 
-/** The drawn result image as base64 JPEG, or null when not asked for (request, then config). */
-export async function resultImage(
-  bytes: Uint8Array,
-  shapes: readonly OverlayShape[],
-  visualize: boolean | null | undefined,
-  settings: PaddleXSettings,
-  layout: OverlayLayout = 'tags',
-): Promise<string | null> {
-  if (!(visualize ?? settings.config.visualize)) return null
-  const drawn = await drawOverlay(bytes, shapes, { layout, maxSide: settings.config.max_visualize_side, maxPixels: settings.maxPixels })
-  return drawn.jpeg.toString('base64')
+/** The (one) image's drawn result as base64 JPEG, or null when it was not asked for. */
+export function resultImage(answer: TaskAnswer): string | null {
+  return answer.drawn?.[0]?.jpeg.toString('base64') ?? null
 }
 
 /** PaddleX's dataInfo for an image: its size as the models saw it (EXIF orientation applied). */

@@ -17,7 +17,6 @@ import type { RecognitionService } from '../../../tasks/recognition/recognition-
 import type { RecognizeOptions } from '../../../tasks/recognition/recognize-options.js'
 import { galleryWriteAccess } from '../../../tasks/recognition/gallery-access.js'
 import type { GalleryService, NewItem } from '../../../tasks/recognition/gallery-service.js'
-import { boxCorners } from '../../../vision/draw-overlay.js'
 import type { Services, RunningTask } from '../../services.js'
 import { serverTiming } from '../../server-timing.js'
 import { executeTask, routeKit } from '../../task-request.js'
@@ -28,7 +27,7 @@ import { resultImage, type PaddleXSettings } from './paddlex-settings.js'
 /** PaddleX's rec_topk default: labels per detected object. */
 const DEFAULT_TOPK = 5
 
-const InferRequestSchema = z.strictObject({
+export const InferRequestSchema = z.strictObject({
   image: z.string().min(1),
   indexKey: optional(z.string()),
   detThreshold: optional(z.number()),
@@ -39,9 +38,9 @@ const InferRequestSchema = z.strictObject({
 })
 
 const ImageLabelPairs = z.array(z.strictObject({ image: z.string().min(1), label: z.string() })).min(1)
-const BuildRequestSchema = z.strictObject({ imageLabelPairs: ImageLabelPairs })
-const AddRequestSchema = z.strictObject({ imageLabelPairs: ImageLabelPairs, indexKey: z.string() })
-const RemoveRequestSchema = z.strictObject({ ids: z.array(z.number().int().nonnegative()).min(1), indexKey: z.string() })
+export const BuildRequestSchema = z.strictObject({ imageLabelPairs: ImageLabelPairs })
+export const AddRequestSchema = z.strictObject({ imageLabelPairs: ImageLabelPairs, indexKey: z.string() })
+export const RemoveRequestSchema = z.strictObject({ ids: z.array(z.number().int().nonnegative()).min(1), indexKey: z.string() })
 
 const FIELD_NAMES = { det_threshold: 'detThreshold', score_thres: 'recThreshold', return_k: 'topk', index: 'indexKey' }
 
@@ -74,7 +73,8 @@ export async function paddlexShituInfer(c: Context, services: Services, settings
   const answer = await withFieldNames(FIELD_NAMES, () =>
     executeTask(services, task, {
       images: [bytes],
-      options: { ...options, return_k: request.topk ?? DEFAULT_TOPK },
+      options: { ...options, return_k: request.topk ?? DEFAULT_TOPK, ...settings.visualize(request.visualize) },
+      drawing: settings.drawing(),
       deadlineHeader: c.req.header('x-deadline-ms'),
       requestId: c.get('requestId'),
       signal: c.req.raw.signal,
@@ -82,10 +82,8 @@ export async function paddlexShituInfer(c: Context, services: Services, settings
   )
   const { scoreThres } = answer.options as RecognizeOptions
   const detectedObjects = (answer.results[0] as RecognizedObject[]).map((o) => detectedObject(o, scoreThres))
-  const shapes = detectedObjects.map((o) => ({ points: boxCorners(o.bbox), label: `${o.recResults[0]?.label ?? ''} ${o.recResults[0]?.score.toFixed(3) ?? ''}`.trim() }))
-  const image = await resultImage(bytes, shapes, request.visualize, settings)
   c.header('Server-Timing', serverTiming(answer.ctx.timings, performance.now() - answer.ctx.startedAt))
-  return paddlexSuccess(c, { detectedObjects, image })
+  return paddlexSuccess(c, { detectedObjects, image: resultImage(answer) })
 }
 
 /** The galleries, once the client may change them (gallery token, or loopback without one). */
