@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process'
 /**
  * The child builds a tiny HNSW index, searches it, and then asks faiss for something it refuses
  * (remove_ids on HNSW): that must come back as a JavaScript error. An addon built with the
- * bundled node-addon-api 6 aborts there instead, and then fails this check.
+ * bundled node-addon-api 6 aborts there instead, and then fails this check. Then it copies a 2 MB
+ * index 40 times through toBuffer/fromBuffer: an addon built from the unpatched source leaks 4 MB
+ * a copy (./faiss-build-files.ts LEAK_FIXES), fails, and is rebuilt.
  */
 const CHECK_SCRIPT = `
 const faiss = require(process.argv[1])
@@ -18,12 +20,21 @@ if (index.ntotal() !== 3 || hit.labels[0] !== 1) throw new Error('wrong search r
 let refused = false
 try { index.removeIds([0]) } catch { refused = true }
 if (!refused) throw new Error('remove_ids on HNSW did not throw')
+const flat = faiss.Index.fromFactory(256, 'Flat', faiss.MetricType.METRIC_INNER_PRODUCT)
+flat.add(Array.from({ length: 2000 * 256 }, (_, i) => (i % 7) / 7))
+let copy = flat
+global.gc()
+const before = process.memoryUsage().rss
+for (let i = 0; i < 40; i++) { copy = faiss.Index.fromBuffer(copy.toBuffer()); global.gc() }
+const grownMb = (process.memoryUsage().rss - before) / 2 ** 20
+if (copy.ntotal() !== 2000) throw new Error('a copied index has ' + copy.ntotal() + ' vectors')
+if (grownMb > 64) throw new Error('toBuffer/fromBuffer leak: 40 copies of a 2 MB index kept ' + grownMb.toFixed(0) + ' MB')
 `
 
 export type AddonCheck = { ok: true } | { ok: false; reason: string }
 
 export function checkFaissAddon(faissNodeDir: string): AddonCheck {
-  const result = spawnSync(process.execPath, ['-e', CHECK_SCRIPT, faissNodeDir], {
+  const result = spawnSync(process.execPath, ['--expose-gc', '-e', CHECK_SCRIPT, faissNodeDir], {
     encoding: 'utf8',
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
     timeout: 60_000,
@@ -31,8 +42,10 @@ export function checkFaissAddon(faissNodeDir: string): AddonCheck {
   if (result.error) return { ok: false, reason: `could not run the check: ${result.error.message}` }
   if (result.signal) return { ok: false, reason: `loading the addon killed the process (${result.signal}): a faiss error aborts instead of throwing` }
   if (result.status !== 0) {
-    const lines = result.stderr.trim().split('\n').filter((line) => /Error|error/.test(line))
-    return { ok: false, reason: lines[0] ?? `the check exited with ${result.status}` }
+    // Node prints the throwing source line first, then "Error: <message>".
+    const lines = result.stderr.trim().split('\n')
+    const reason = lines.find((line) => /^\w*Error\b/.test(line)) ?? lines.find((line) => /Error|error/.test(line))
+    return { ok: false, reason: reason ?? `the check exited with ${result.status}` }
   }
   return { ok: true }
 }

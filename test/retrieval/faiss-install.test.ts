@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { describe, it } from 'node:test'
 import { checkFaissAddon } from '../../src/install/faiss-addon-check.js'
-import { bindingGyp, COMPAT_HEADER } from '../../src/install/faiss-build-files.js'
+import { bindingGyp, COMPAT_HEADER, LEAK_FIXES, patchedFaissSource } from '../../src/install/faiss-build-files.js'
 import { PROJECT_ROOT } from '../helpers/shared-assets.js'
 import { needsFaiss } from './helpers/needs-faiss.js'
 
@@ -22,12 +22,22 @@ describe('faiss-node install step', () => {
     const gyp = JSON.parse(bindingGyp({ faissNodeDir: '/x/faiss-node', nodeAddonApiDir: '/x/node-addon-api', libFaiss: '/usr/lib/libfaiss.a' }))
     const [target] = gyp.targets
     assert.equal(target.target_name, 'faiss-node')
-    assert.deepEqual(target.sources, ['src/faiss.cc'])
+    assert.deepEqual(target.sources, ['src/faiss_ppserve.cc'])
     assert.ok(target.defines.includes('NODE_ADDON_API_CPP_EXCEPTIONS_ALL'))
     assert.ok(target['cflags_cc!'].includes('-fno-exceptions'))
     assert.deepEqual(target.cflags_cc.slice(-2), ['-include', '/x/faiss-node/faiss_compat.h'])
     assert.deepEqual(target.libraries, ['/usr/lib/libfaiss.a', '-fopenmp', '-lblas', '-llapack'])
     assert.match(COMPAT_HEADER, /namespace faiss \{ using idx_t = int64_t; \}/)
+  })
+
+  it('compiles faiss-node 0.5.1 with its toBuffer/fromBuffer leaks fixed, and refuses another source', () => {
+    const faissNodeDir = path.dirname(createRequire(path.join(PROJECT_ROOT, 'package.json')).resolve('faiss-node/package.json'))
+    const patched = patchedFaissSource(readFileSync(path.join(faissNodeDir, 'src', 'faiss.cc'), 'utf8'))
+    for (const [from, to] of LEAK_FIXES) {
+      assert.ok(!patched.includes(from) && patched.includes(to), to)
+    }
+    assert.doesNotMatch(patched, /new faiss::VectorIO/)
+    assert.throws(() => patchedFaissSource('int main() {}'), /has no line "faiss::VectorIOReader \*reader = new/)
   })
 
   it('says so and succeeds when told to skip (PPSERVE_SKIP_FAISS_BUILD)', () => {
