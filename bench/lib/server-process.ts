@@ -30,6 +30,12 @@ export interface StartOptions {
   /** `taskset -c` core list, e.g. `0` or `0,1`; undefined = not pinned. */
   readonly cpus?: string
   readonly readyTimeoutS?: number
+  /** Extra environment of the server (over the defaults below), to compare settings. */
+  readonly env?: Readonly<Record<string, string>>
+  /** `services.recognize.indexes_dir` instead of the project's index/: for runs whose requests may change galleries. */
+  readonly indexesDir?: string
+  /** Changes to the config object before it is written (settings only the config has, e.g. the detector). */
+  readonly patchConfig?: (raw: Record<string, unknown>) => void
 }
 
 const live = new Set<ChildProcess>()
@@ -90,7 +96,10 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ppserve-bench-'))
   folders.add(dir)
   const configFile = path.join(dir, 'serving.yml')
-  await writeFile(configFile, stringify(await benchConfigRaw(port)))
+  const raw = await benchConfigRaw(port)
+  if (options.indexesDir !== undefined) ((raw.services as Record<string, Record<string, unknown>>).recognize!).indexes_dir = options.indexesDir
+  options.patchConfig?.(raw)
+  await writeFile(configFile, stringify(raw))
   const logFile = path.join(dir, 'server.log')
   const log = openSync(logFile, 'a')
   const node = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configFile, '--port', String(port)]
@@ -101,6 +110,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   delete env.PPSERVE_MIRROR
   // As `npm start` runs it: fewer glibc malloc arenas for the model worker threads (README).
   env.MALLOC_ARENA_MAX ??= '2'
+  Object.assign(env, options.env) // asked for explicitly, so it wins over the removals and defaults above
   const child = spawn(command!, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', log, log] })
   closeSync(log)
   live.add(child)
