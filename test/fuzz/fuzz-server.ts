@@ -36,6 +36,11 @@ export interface FuzzEnv {
 
 export async function startFuzzServer(): Promise<FuzzEnv> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'ppserve-fuzz-'))
+  // The server runs in this process: with a temp dir of its own, every entry that appears there is
+  // the server's (the shared one gets other test files' temp folders meanwhile).
+  const sharedTmp = process.env.TMPDIR
+  process.env.TMPDIR = path.join(root, 'tmp')
+  await mkdir(process.env.TMPDIR)
   const modelsDir = path.join(root, 'models')
   const indexesDir = path.join(root, 'index')
   for (const name of OCR_PACKAGES) {
@@ -67,6 +72,8 @@ export async function startFuzzServer(): Promise<FuzzEnv> {
     seed,
     async close() {
       await server.close()
+      if (sharedTmp === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = sharedTmp
       await rm(root, { recursive: true, force: true })
     },
   }
@@ -107,7 +114,7 @@ export async function snapshotFiles(env: FuzzEnv): Promise<FileSnapshot> {
   const projectSkip = new Set(['node_modules', '.git', 'bench', 'dist/web', 'test/artifacts'].map((d) => path.join(PROJECT_ROOT, d)))
   return {
     project: await walk(PROJECT_ROOT, projectSkip, new Map()),
-    fuzzRoot: await walk(env.root, new Set([env.indexesDir]), new Map()),
+    fuzzRoot: await walk(env.root, new Set([env.indexesDir, os.tmpdir()]), new Map()),
     tmpEntries: new Set(await readdir(os.tmpdir())),
   }
 }
