@@ -11,6 +11,7 @@ import type { DataFileProblem } from '../retrieval/data-file.js'
 import type { IndexMethod, Metric } from '../retrieval/vector-index.js'
 import { galleryExists, RecognitionGallery, type GalleryInfo } from '../tasks/recognition/gallery.js'
 import { embedDataFile, type EmbeddedGallery } from '../tasks/recognition/gallery-builder.js'
+import { calibrationSettings } from '../tasks/recognition/recognize-config.js'
 import { startFeatureExtractor } from './index-extractor.js'
 import { existsError, installIndex, withIndexLock } from './index-folder.js'
 import { requireFaiss, type IndexSettings } from './index-settings.js'
@@ -88,7 +89,7 @@ export async function buildIndex(settings: IndexSettings, request: BuildRequest)
     const embedded = await embed(settings, request.model, request)
     const { method, metric, whiten, model } = request
     const gallery = await installIndex(settings.dir, request.force, (temp) =>
-      RecognitionGallery.create(temp, embedded.vectors, embedded.items, { model, method, metric, whiten, segments: embedded.segments }),
+      RecognitionGallery.create(temp, embedded.vectors, embedded.items, { model, method, metric, whiten, segments: embedded.segments, calibration: calibrationSettings(settings.config.services.recognize) }),
     )
     return {
       action: 'build',
@@ -113,7 +114,7 @@ export async function appendToIndex(settings: IndexSettings, request: AppendRequ
   return withIndexLock(dir, async () => {
     const started = performance.now()
     // Opened under the lock, so the new generation builds on the latest committed one.
-    const gallery = await RecognitionGallery.open(dir)
+    const gallery = await RecognitionGallery.open(dir, calibrationSettings(settings.config.services.recognize))
     if (request.model !== undefined && request.model !== gallery.model) {
       throw new InvalidInput(`index ${name} holds ${gallery.model} features; appending ${request.model} features would mix two spaces (leave out --model, or build a new index)`)
     }

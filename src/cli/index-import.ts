@@ -9,6 +9,7 @@ import { InvalidInput, NotFound } from '../engine/errors.js'
 import { importPaddleClasIndex } from '../retrieval/paddleclas-import.js'
 import type { IndexMethod } from '../retrieval/vector-index.js'
 import { galleryExists, RecognitionGallery, type GalleryInfo } from '../tasks/recognition/gallery.js'
+import { calibrationSettings } from '../tasks/recognition/recognize-config.js'
 import { existsError, installIndex, withIndexLock } from './index-folder.js'
 import { requireFaiss, type IndexSettings } from './index-settings.js'
 
@@ -52,5 +53,5 @@ export async function readIndex(settings: IndexSettings): Promise<IndexReport> {
     throw new NotFound(`index ${name} does not exist in ${where}${existsSync(where) ? '' : ` (${where} does not exist)`}`)
   }
   const gallery = await RecognitionGallery.open(dir)
-  return { info: gallery.info(), dir, ntotal: gallery.index.snapshot().index.nativeCount() }
+  return { info: gallery.info(calibrationSettings(settings.config.services.recognize)), dir, ntotal: gallery.index.snapshot().index.nativeCount() }
 }

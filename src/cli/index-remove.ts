@@ -10,6 +10,7 @@ import { InvalidInput, NotFound } from '../engine/errors.js'
 import { parseDataFile, type DataFileProblem } from '../retrieval/data-file.js'
 import type { GalleryEntry } from '../retrieval/id-map.js'
 import { galleryExists, RecognitionGallery, UPLOADS_DIR, type GalleryInfo } from '../tasks/recognition/gallery.js'
+import { calibrationSettings } from '../tasks/recognition/recognize-config.js'
 import { withIndexLock } from './index-folder.js'
 import { requireFaiss, type IndexSettings } from './index-settings.js'
 
@@ -82,7 +83,7 @@ export async function removeFromIndex(settings: IndexSettings, request: RemoveRe
   const { dir, name } = settings
   if (!galleryExists(dir)) throw new NotFound(`index ${name} does not exist in ${dir}`)
   return withIndexLock(dir, async () => {
-    const gallery = await RecognitionGallery.open(dir)
+    const gallery = await RecognitionGallery.open(dir, calibrationSettings(settings.config.services.recognize))
     const entries = gallery.index.entries
     const sizeBefore = entries.length
     const { ids, unmatched, problems } = await select(entries, request)

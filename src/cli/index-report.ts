@@ -1,4 +1,5 @@
 /** The summaries `ppserve index` prints on stdout: plain aligned lines, or JSON for `info --json`. */
+import { describeCalibration } from '../retrieval/score-calibration.js'
 import type { GalleryInfo } from '../tasks/recognition/gallery.js'
 import { MIN_WHITENING_GALLERY } from '../tasks/features/feature-defaults.js'
 import type { IndexChange } from './index-build.js'
@@ -39,6 +40,7 @@ ${rows([
   ['index', `${info.method}, ${info.metric}`],
   ['model', info.model],
   ['generation', `${info.generation}`],
+  ['score_thres', describeCalibration(info.calibration)],
 ])}\n`
 }
 
@@ -52,6 +54,7 @@ ${rows([
   ...(result.problems.length > 0 ? [['bad lines', lineList(result.problems.map((p) => p.line))] as const] : []),
   ['classes', `${classCount(info)}`],
   ['generation', `${info.generation}`],
+  ['score_thres', describeCalibration(info.calibration)],
 ])}\n`
 }
 
@@ -78,12 +81,13 @@ ${rows([
   ['method', info.method],
   ['model', info.model],
   ['generation', `${info.generation}`],
+  ['score_thres', describeCalibration(info.calibration)],
 ])}
 ${topLabels(info)}\n`
 }
 
 export function reportJson(report: IndexReport): string {
-  const { name, size, dim, metric, method, model, whitened, generation } = report.info
-  const json = { name, dir: report.dir, size, ntotal: report.ntotal, dim, metric, method, model, whitened, generation, classes: classCount(report.info), labels: Object.fromEntries(byCount(report.info)) }
+  const { name, size, dim, metric, method, model, whitened, generation, calibration } = report.info
+  const json = { name, dir: report.dir, size, ntotal: report.ntotal, dim, metric, method, model, whitened, generation, calibration, classes: classCount(report.info), labels: Object.fromEntries(byCount(report.info)) }
   return JSON.stringify(json, null, 2) + '\n'
 }

@@ -14,6 +14,7 @@ import { FILE_NAMES, IdMapFileSchema, ManifestSchema, parseJsonFile } from './ga
 import type { FileRecord, GalleryManifest } from './gallery-format.js'
 import { writeDurable } from './generation-store.js'
 import { IdMap } from './id-map.js'
+import type { ScoreCalibration } from './score-calibration.js'
 import { VectorIndex } from './vector-index.js'
 
 /** One consistent state of a gallery: what searches read, swapped as a whole on each change. */
@@ -38,7 +39,7 @@ function vectorBytes(vectors: Float32Array): Uint8Array {
 /** Writes the files of `snapshot` into `genDir` (fsync is the caller's, see generation-store). */
 export async function writeSnapshotFiles(
   genDir: string,
-  parts: { generation: number; model: string; index: VectorIndex; idMap: IdMap },
+  parts: { generation: number; model: string; index: VectorIndex; idMap: IdMap; calibration?: ScoreCalibration | undefined },
 ): Promise<GalleryManifest> {
   const { index, idMap } = parts
   const indexFile = path.join(genDir, FILE_NAMES.index)
@@ -55,6 +56,7 @@ export async function writeSnapshotFiles(
     model: parts.model,
     count: index.size,
     createdAt: new Date().toISOString(),
+    ...(parts.calibration ? { calibration: parts.calibration } : {}),
     files: {
       index: record(FILE_NAMES.index, await readFile(indexFile)),
       idMap: record(FILE_NAMES.idMap, idMapBytes),

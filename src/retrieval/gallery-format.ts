@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { IndexFileError } from './errors.js'
+import { ScoreCalibrationSchema } from './score-calibration.js'
 
 export const FILE_NAMES = {
   manifest: 'manifest.json',
@@ -31,6 +32,8 @@ export const ManifestSchema = z.strictObject({
   model: z.string(),
   count: z.number().int().nonnegative(),
   createdAt: z.string(),
+  /** The acceptance threshold fitted on this generation (`score_thres: auto`); absent in older generations. */
+  calibration: ScoreCalibrationSchema.optional(),
   files: z.strictObject({
     index: FileRecord,
     idMap: FileRecord,

@@ -134,6 +134,7 @@ export async function createServices(config: Readonly<ServingConfig>, options: S
     metrics,
     async stop() {
       metrics?.close()
+      serviceOf(recognizeTask)?.galleries.close()
       await engine.stop()
       await registry.closeAll()
     },

@@ -21,7 +21,7 @@ const BLOCK = 16
 const GRID = 7
 
 /** A 112×112 PNG of 7×7 coloured blocks drawn from a PRNG seeded by `i`. */
-async function blockPattern(i: number): Promise<Uint8Array> {
+export async function blockPattern(i: number): Promise<Uint8Array> {
   let state = 2654435761 * (i + 1)
   const next = () => {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0

@@ -1,6 +1,6 @@
 /**
  * The folder-level safety of `ppserve index` (index-folder.ts), in-process with fake index
- * folders: the lock refuses a second live writer and takes over a dead one's, a `--force` swap
+ * folders: the lock refuses a second live writer once its wait is over and takes over a dead one's, a `--force` swap
  * cut short between its two renames is undone by the next command, and a failed build leaves
  * neither a temp folder nor a change.
  */
@@ -32,7 +32,9 @@ describe('index folder lock and swap', () => {
   it('a live holder of the lock is refused with its pid; a dead one is taken over', async () => {
     const { parent, dir } = fresh()
     writeFileSync(path.join(parent, '.shop.v2.lock'), `${process.ppid}\n`)
-    await assert.rejects(withIndexLock(dir, async () => 'ran'), new RegExp(`being changed by another ppserve process \\(pid ${process.ppid}\\)`))
+    const started = Date.now()
+    await assert.rejects(withIndexLock(dir, async () => 'ran', 200), new RegExp(`being changed by another ppserve process \\(pid ${process.ppid}\\)`))
+    assert.ok(Date.now() - started >= 200, 'it waited for the holder first')
     writeFileSync(path.join(parent, '.shop.v2.lock'), `${DEAD_PID}\n`)
     assert.equal(await withIndexLock(dir, async () => 'ran'), 'ran')
     assert.deepEqual(readdirSync(parent), [], 'the lock is released')

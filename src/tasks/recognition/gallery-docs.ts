@@ -1,5 +1,6 @@
 /** The gallery API's routes (./gallery-routes.ts) for the OpenAPI document. */
 import { z } from 'zod'
+import { ScoreCalibrationSchema } from '../../retrieval/score-calibration.js'
 import type { ApiRoute } from '../route-docs.js'
 
 const TAG = 'gallery'
@@ -21,6 +22,9 @@ const GalleryInfoSchema = z
     method: z.enum(['Flat', 'HNSW', 'IVF']),
     whitened: z.boolean(),
     generation: z.number().int().describe('Bumped by every change.'),
+    calibration: ScoreCalibrationSchema.describe(
+      'The acceptance threshold fitted on this generation (score_thres: auto), with the settings, impostor (far) and genuine (gar) accept rates and counts behind it; threshold null when the gallery is too small to fit (reason says why; the configured fallback applies).',
+    ),
     labels: z.record(z.string(), z.number().int()).describe('Items per label.'),
   })
   .meta({ id: 'GalleryInfo' })

@@ -5,11 +5,12 @@
  * items and queries alike, so both live in the same space.
  */
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ConfigError, InvalidInput, NotFound } from '../../engine/errors.js'
 import { GalleryIndex, type GalleryHit } from '../../retrieval/gallery-index.js'
-import type { GalleryItem } from '../../retrieval/id-map.js'
+import type { GalleryEntry, GalleryItem } from '../../retrieval/id-map.js'
+import type { CalibrationSettings, ScoreCalibration } from '../../retrieval/score-calibration.js'
 import type { IndexMethod, Metric } from '../../retrieval/vector-index.js'
 import { quoteValue } from '../../util/quote.js'
 import { DEFAULT_WHITENING_DIMS, MIN_WHITENING_GALLERY } from '../features/feature-defaults.js'
@@ -33,6 +34,8 @@ export interface GalleryCreateOptions {
   readonly whiten: boolean
   /** Per-tap segment lengths of the raw vectors. */
   readonly segments: readonly number[]
+  /** How the acceptance threshold (score_thres: auto) is fitted on each generation. */
+  readonly calibration?: CalibrationSettings | undefined
 }
 
 export interface GalleryInfo {
@@ -44,6 +47,8 @@ export interface GalleryInfo {
   readonly method: IndexMethod
   readonly whitened: boolean
   readonly generation: number
+  /** The fitted acceptance threshold of this generation and the counts behind it. */
+  readonly calibration: ScoreCalibration
   readonly labels: Record<string, number>
 }
 
@@ -51,21 +56,35 @@ export function galleryExists(dir: string): boolean {
   return existsSync(path.join(dir, CURRENT_FILE))
 }
 
+/** Identifies the gallery folder now at `dir` (see RecognitionGallery.folderId); undefined when there is none. */
+export async function folderIdOf(dir: string): Promise<number | undefined> {
+  return stat(dir).then(
+    (info) => info.ino,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined
+      throw error
+    },
+  )
+}
+
 export class RecognitionGallery {
   private constructor(
     readonly name: string,
     readonly index: GalleryIndex,
     private readonly whitening: Whitening | undefined,
+    /** The folder's inode when opened: a rebuild (index build --force) moves a new folder in. */
+    readonly folderId: number | undefined,
   ) {}
 
-  static async open(dir: string): Promise<RecognitionGallery> {
-    const index = await GalleryIndex.open(dir)
+  /** `calibration`: the settings to fit with (the server's config), else the generation's own. */
+  static async open(dir: string, calibration?: CalibrationSettings): Promise<RecognitionGallery> {
+    const index = await GalleryIndex.open(dir, calibration)
     const file = path.join(dir, WHITENING_FILE)
     const whitening = existsSync(file) ? decodeWhitening(new Uint8Array(await readFile(file))) : undefined
     if (whitening && whitening.outputDim !== index.manifest.dim) {
       throw new ConfigError(`${file} whitens to ${whitening.outputDim} dims but the index in ${dir} holds ${index.manifest.dim}-d vectors`)
     }
-    return new RecognitionGallery(path.basename(dir), index, whitening)
+    return new RecognitionGallery(path.basename(dir), index, whitening, await folderIdOf(dir))
   }
 
   /** Creates the gallery from raw vectors; fits whitening on them first when asked and large enough. */
@@ -85,10 +104,10 @@ export class RecognitionGallery {
     const stored = vectors.map((v) => (whitening ? applyWhitening(whitening, v) : v))
     const index = await GalleryIndex.create(
       dir,
-      { dim, metric: options.metric, method: options.method, model: options.model },
+      { dim, metric: options.metric, method: options.method, model: options.model, calibration: options.calibration },
       { vectors: concatRows(stored, dim), entries: items.map((item, id) => ({ ...item, id })), nextId: items.length },
     )
-    return new RecognitionGallery(path.basename(dir), index, whitening)
+    return new RecognitionGallery(path.basename(dir), index, whitening, await folderIdOf(dir))
   }
 
   get model(): string {
@@ -111,26 +130,36 @@ export class RecognitionGallery {
     return this.index.add(concatRows(vectors.map((v) => this.transform(v)), this.index.manifest.dim), items)
   }
 
-  remove(ids: readonly number[]): Promise<number> {
-    const unknown = ids.filter((id) => !this.index.entries.some((entry) => entry.id === id))
-    if (unknown.length > 0) throw new NotFound(`gallery ${this.name} has no item ${unknown.join(', ')}`)
-    return this.index.remove(ids)
+  /** Removes items by id; NotFound (and nothing removed) when one is not in the latest generation. */
+  removeIds(ids: readonly number[]): Promise<GalleryEntry[]> {
+    return this.index.removeSelected((entries) => {
+      const unknown = ids.filter((id) => !entries.some((entry) => entry.id === id))
+      if (unknown.length > 0) throw new NotFound(`gallery ${this.name} has no item ${unknown.join(', ')}`)
+      return ids
+    })
   }
 
-  /** Removes every item with this label; NotFound when there is none. */
-  async removeLabel(label: string): Promise<number[]> {
-    const ids = this.index.entries.filter((entry) => entry.label === label).map((entry) => entry.id)
-    if (ids.length === 0) throw new NotFound(`gallery ${this.name} has no item labelled ${quoteValue(label)}`)
-    await this.index.remove(ids)
-    return ids
+  async remove(ids: readonly number[]): Promise<number> {
+    return (await this.removeIds(ids)).length
   }
 
-  info(): GalleryInfo {
+  /** Removes every item with this label (NotFound when there is none); the removed entries. */
+  removeLabel(label: string): Promise<GalleryEntry[]> {
+    return this.index.removeSelected((entries) => {
+      const ids = entries.filter((entry) => entry.label === label).map((entry) => entry.id)
+      if (ids.length === 0) throw new NotFound(`gallery ${this.name} has no item labelled ${quoteValue(label)}`)
+      return ids
+    })
+  }
+
+  /** `calibration`: the settings the threshold is reported for (the server's config), else the generation's own. */
+  info(calibration?: CalibrationSettings): GalleryInfo {
     // Labels are client text: on a plain object "__proto__" or "toString" would hit Object.prototype.
     const labels: Record<string, number> = Object.create(null)
     for (const entry of this.index.entries) labels[entry.label] = (labels[entry.label] ?? 0) + 1
     const { dim, model, metric, method, generation } = this.index.manifest
-    return { name: this.name, size: this.index.size, dim, model, metric, method, whitened: this.whitening !== undefined, generation, labels }
+    const scoreCalibration = this.index.scoreCalibration(calibration)
+    return { name: this.name, size: this.index.size, dim, model, metric, method, whitened: this.whitening !== undefined, generation, calibration: scoreCalibration, labels }
   }
 
   private transform(vector: Float32Array): Float32Array {

@@ -13,6 +13,8 @@ export interface RecognizedObject {
   rec_scores: number
   /** The mainbody detector's score of the box (1 for the whole image); not in PaddleClas's answer. */
   det_score?: number
+  /** The score_thres the box passed (the request's, the config's or the gallery's fitted one); not in PaddleClas's answer. */
+  score_thres?: number
   /** The best `return_k` gallery hits for the box, when asked for. */
   candidates?: Array<{ id: number; label: string; score: number }>
 }

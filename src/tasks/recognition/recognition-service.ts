@@ -1,7 +1,7 @@
 /**
  * PP-ShiTu recognition (PaddleClas deploy predict_system) for one decoded image: mainbody
  * detection (+ the whole image) → crops → features (batched) → gallery search → top-1 over
- * score_thres → NMS. The galleries themselves are the GalleryService's.
+ * score_thres (`auto`: the gallery's fitted one) → NMS. The galleries themselves are the GalleryService's.
  */
 import type { RequestContext } from '../../engine/request-context.js'
 import { timeStage } from '../../engine/stage-timer.js'
@@ -13,9 +13,10 @@ import { loadDetectorSpec } from '../detection/detector-spec.js'
 import { MainbodyDetector } from '../detection/mainbody.js'
 import type { TaskKit, TaskService } from '../task.js'
 import { Embedder } from './embedder.js'
+import type { RecognitionGallery } from './gallery.js'
 import { GalleryService } from './gallery-service.js'
 import { selectRecognitions, type RecognizedObject } from './rec-results.js'
-import type { RecognizeConfig } from './recognize-config.js'
+import { calibrationSettings, type RecognizeConfig } from './recognize-config.js'
 import { applyRecognizeDefaults, type ParsedRecognizeOptions, type RecognizeOptions } from './recognize-options.js'
 
 interface Pipeline {
@@ -75,8 +76,17 @@ export class RecognitionService implements TaskService<ParsedRecognizeOptions, R
     const boxes = detections.map((d) => d.box)
     const vectors = await embedder.embed(boxes.map((box) => cropBox(image, box)), ctx)
     const hits = await timeStage(ctx, 'search', 'midp', () => gallery.search(vectors, Math.max(1, options.returnK ?? 1)))
-    return selectRecognitions(boxes, hits, options, detections.map((d) => d.score))
+    const scoreThres = resolveScoreThres(options.scoreThres, gallery, this.config)
+    const objects = selectRecognitions(boxes, hits, { ...options, scoreThres }, detections.map((d) => d.score))
+    for (const o of objects) o.score_thres = scoreThres
+    return objects
   }
+}
+
+/** A number is the request's or the config's; `auto` the gallery generation's fitted one, or the configured fallback when it could not be fitted. */
+export function resolveScoreThres(scoreThres: number | 'auto', gallery: RecognitionGallery, config: RecognizeConfig): number {
+  if (scoreThres !== 'auto') return scoreThres
+  return gallery.index.scoreCalibration(calibrationSettings(config)).threshold ?? config.score_calibration.fallback
 }
 
 function cropBox(image: Image, [x1, y1, x2, y2]: readonly [number, number, number, number]): Image {

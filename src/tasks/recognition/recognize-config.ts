@@ -1,6 +1,7 @@
 /** `services.recognize` in serving.yml: PP-ShiTu models, galleries and PaddleClas defaults. */
 import { z } from 'zod'
 import { opSettingsSchema } from '../../config/op-settings.js'
+import { DEFAULT_CALIBRATION, type CalibrationSettings } from '../../retrieval/score-calibration.js'
 
 const positiveInt = z.number().int().positive()
 
@@ -30,12 +31,31 @@ export const RecognizeConfigSchema = z.strictObject({
   /** PaddleClas PP-ShiTu defaults (SPEC §3); each can be set per request. */
   max_det_results: positiveInt.max(50).default(5),
   det_threshold: z.number().min(0).max(1).default(0.2),
-  score_thres: z.number().min(0).max(1).default(0.5),
+  /**
+   * `auto`: each gallery generation's threshold, fitted on the gallery (score_calibration); a
+   * number: that fixed cosine similarity for every gallery (PaddleClas's IndexProcess.score_thres).
+   */
+  score_thres: z.union([z.literal('auto'), z.number().min(0).max(1)]).default('auto'),
+  /**
+   * How `auto` fits: the threshold accepting at most `target_far` of the gallery's leave-one-out
+   * impostors (default 0.17: PaddleClas's 0.5 with its PPLCNet features on the drink gallery).
+   * Galleries under `min_items` items or `min_labels` labels are not fitted: `fallback` applies.
+   */
+  score_calibration: z
+    .strictObject({
+      target_far: z.number().gt(0).lt(1).default(DEFAULT_CALIBRATION.targetFar),
+      min_labels: positiveInt.min(2).default(DEFAULT_CALIBRATION.minLabels),
+      min_items: positiveInt.min(2).default(DEFAULT_CALIBRATION.minItems),
+      fallback: z.number().min(0).max(1).default(0.5),
+    })
+    .prefault({}),
   rec_nms_thresold: z.number().min(0).max(1).default(0.05),
   gallery: z
     .strictObject({
       /** Bearer token for changes over HTTP; PPSERVE_GALLERY_TOKEN overrides. Without one, only loopback clients may change galleries. */
       token: z.string().min(16, 'a gallery token must have at least 16 characters').nullable().default(null),
+      /** How often each opened gallery's CURRENT is read for a generation another process (replica, index CLI) committed. */
+      reload_interval_ms: positiveInt.min(50).max(60_000).default(500),
     })
     .prefault({}),
   ops: z
@@ -47,3 +67,9 @@ export const RecognizeConfigSchema = z.strictObject({
 })
 
 export type RecognizeConfig = z.infer<typeof RecognizeConfigSchema>
+
+/** The fitting settings of `score_calibration`, as galleries record them. */
+export function calibrationSettings(config: Pick<RecognizeConfig, 'score_calibration'>): CalibrationSettings {
+  const { target_far: targetFar, min_labels: minLabels, min_items: minItems } = config.score_calibration
+  return { targetFar, minLabels, minItems }
+}

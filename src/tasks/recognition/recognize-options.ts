@@ -11,7 +11,9 @@ export const RecognizeOptionsSchema = z.strictObject({
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'must be an index name (letters, digits, _ . -)')
     .optional()
     .describe('Gallery to search (an index folder name).'),
-  score_thres: unit().optional().describe("A box is kept when its best gallery hit's similarity reaches this."),
+  score_thres: unit()
+    .optional()
+    .describe("A box is kept when its best gallery hit's similarity reaches this; unset: the configured score_thres (auto: the gallery's fitted threshold)."),
   rec_nms_thresold: unit().optional().describe('IoU above which overlapping recognised boxes are merged (PaddleClas spelling).'),
   rec_nms_threshold: unit().optional().describe('Correctly spelt alias of rec_nms_thresold.'),
   return_k: integer({ min: 1, max: 50 }).optional().describe('Candidates to return per box (adds `candidates` to each result).'),
@@ -21,7 +23,8 @@ export const RecognizeOptionsSchema = z.strictObject({
 
 export interface RecognizeOptions {
   readonly index: string
-  readonly scoreThres: number
+  /** `auto`: the searched gallery's fitted threshold, resolved when the gallery is opened. */
+  readonly scoreThres: number | 'auto'
   readonly nmsThres: number
   /** Undefined: only the top-1 per box, as PaddleClas returns it. */
   readonly returnK: number | undefined

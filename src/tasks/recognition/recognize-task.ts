@@ -14,9 +14,9 @@ import { recognizeDocs } from './recognize-docs.js'
 import { RecognizeOptionsSchema } from './recognize-options.js'
 import { RecognitionService, recognitionModelNames } from './recognition-service.js'
 
-/** PaddleClas's fields (det_score is for protocols that report it), scores rounded. */
+/** PaddleClas's fields (det_score and score_thres are for protocols that report them), scores rounded. */
 function rounded(objects: RecognizedObject[]): RecognizedObject[] {
-  return objects.map(({ det_score: _detScore, ...o }) => ({
+  return objects.map(({ det_score: _detScore, score_thres: _scoreThres, ...o }) => ({
     ...o,
     rec_scores: roundScore(o.rec_scores),
     ...(o.candidates ? { candidates: o.candidates.map((h) => ({ ...h, score: roundScore(h.score) })) } : {}),

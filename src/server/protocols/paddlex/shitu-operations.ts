@@ -50,12 +50,13 @@ function recognition(services: Services): RunningTask {
   return task
 }
 
-/** PaddleX's labels per object: the top `topk` gallery hits reaching recThreshold. */
-function detectedObject(o: RecognizedObject, scoreThres: number) {
+/** PaddleX's labels per object: the top `topk` gallery hits reaching recThreshold (`auto`: the threshold the box passed). */
+function detectedObject(o: RecognizedObject, scoreThres: number | 'auto') {
   const hits = o.candidates ?? [{ label: o.rec_docs, score: o.rec_scores }]
+  const threshold = o.score_thres ?? (scoreThres === 'auto' ? o.rec_scores : scoreThres)
   return {
     bbox: o.bbox,
-    recResults: hits.filter((hit) => hit.score >= scoreThres).map((hit) => ({ label: hit.label, score: hit.score })),
+    recResults: hits.filter((hit) => hit.score >= threshold).map((hit) => ({ label: hit.label, score: hit.score })),
     score: o.det_score ?? 1,
   }
 }
