@@ -39,8 +39,15 @@ const DET_OPTIONS: ReadonlyArray<RequestOptions> = [
   { det_threshold: 0.1, max_det_results: 5 },
   { det_threshold: 0.2, max_det_results: 10 },
 ]
+/**
+ * The COCO classes that are never a retail product (people, vehicles, street furniture, animals,
+ * worn accessories and luggage, sports gear, furniture, fixtures, large appliances), for the
+ * manifest's `Mainbody.ignore_labels`; kept: containers and tableware, food, small hand-held goods.
+ */
+const NON_PRODUCT_COCO = ['person', 'bicycle', 'car', 'motorbike', 'aeroplane', 'bus', 'train', 'truck', 'boat', 'traffic light', 'fire hydrant', 'stop sign', 'parking meter', 'bench', 'bird', 'cat', 'dog', 'horse', 'sheep', 'cow', 'elephant', 'bear', 'zebra', 'giraffe', 'backpack', 'umbrella', 'handbag', 'tie', 'suitcase', 'frisbee', 'skis', 'snowboard', 'sports ball', 'kite', 'baseball bat', 'baseball glove', 'skateboard', 'surfboard', 'tennis racket', 'chair', 'sofa', 'pottedplant', 'bed', 'diningtable', 'toilet', 'tvmonitor', 'laptop', 'oven', 'sink', 'refrigerator']
 /** Detector packages / NMS that need their own server, and the selections tried on each. */
 const RESTARTS: ReadonlyArray<DetectorVariant & { readonly options: ReadonlyArray<RequestOptions> }> = [
+  { label: '416 class filter', base: 'picodet_xs_416_coco', mainbody: { ignore_labels: NON_PRODUCT_COCO }, options: [DET_OPTIONS[0]!, DET_OPTIONS[1]!] },
   { label: 'picodet_xs_320_coco', base: 'picodet_xs_320_coco', options: [DET_OPTIONS[0]!] },
   { label: '416 class-agnostic NMS 0.5', base: 'picodet_xs_416_coco', decode: { class_agnostic: true, nms_threshold: 0.5 }, options: [DET_OPTIONS[0]!, DET_OPTIONS[2]!] },
 ]

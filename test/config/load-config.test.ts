@@ -38,12 +38,12 @@ describe('serving config', () => {
 
   it('the shipped config/serving.yml documents exactly the defaults, plus the mirror and its gallery', async () => {
     const { config } = await loadConfig(path.join(PROJECT_ROOT, 'config/serving.yml'), {})
-    // Except the offline mirror, the gallery built from it, and the threshold calibration chosen
-    // for this deployment's feature model: this deployment's choices.
+    // Except the offline mirror, the gallery built from it, and the threshold calibration and the
+    // detection threshold chosen for this deployment's stand-in models: this deployment's choices.
     assert.equal(config.models.mirror, '../shared/assets')
     const deployment = {
       models: { mirror: '../shared/assets' },
-      services: { recognize: { build_missing: config.services.recognize.build_missing, score_calibration: { target_far: 0.025, fallback: 0.35 } } },
+      services: { recognize: { build_missing: config.services.recognize.build_missing, score_calibration: { target_far: 0.025, fallback: 0.35 }, det_threshold: 0.1 } },
     }
     assert.match(config.services.recognize.build_missing!.data_file, /drink_label_all\.txt$/)
     assert.deepEqual(config, parseConfig(deployment, 'empty'))

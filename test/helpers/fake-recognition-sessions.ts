@@ -6,8 +6,9 @@
  * features are a fixed random projection of a 7×7 thumbnail, so the same image always gives the
  * same vector (a gallery search for it scores 1) and different images give different ones.
  */
-import { cp, mkdir, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { parseDocument } from 'yaml'
 import type { SessionFactory } from '../../src/runtime/model-registry.js'
 import type { ModelSession } from '../../src/runtime/session.js'
 import type { Tensor } from '../../src/runtime/tensor.js'
@@ -133,5 +134,11 @@ export async function installFakeRecognitionPackages(modelsDir: string): Promise
     await cp(path.join(PROJECT_ROOT, 'models', name, 'manifest.yml'), path.join(modelsDir, name, 'manifest.yml'))
     await writeFile(path.join(modelsDir, name, 'model.onnx'), '') // only its existence is checked; the fake never reads it
   }
+  // The fake labels are class_N: the detector's Mainbody filter (COCO names) would not load with them.
+  const manifest = path.join(modelsDir, FAKE_DETECTOR, 'manifest.yml')
+  const doc = parseDocument(await readFile(manifest, 'utf8'))
+  const at = (doc.toJS().postprocess as Array<Record<string, unknown>>).findIndex((entry) => 'Mainbody' in entry)
+  if (at >= 0) doc.deleteIn(['postprocess', at])
+  await writeFile(manifest, doc.toString())
   await writeFile(path.join(modelsDir, FAKE_DETECTOR, 'label_list.txt'), Array.from({ length: CLASSES }, (_, i) => `class_${i}`).join('\n') + '\n')
 }

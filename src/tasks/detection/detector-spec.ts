@@ -5,13 +5,13 @@
  * Anything missing or inconsistent is a ConfigError naming the manifest.
  */
 import { ConfigError } from '../../engine/errors.js'
-import { requireSection } from '../../runtime/manifest-sections.js'
+import { readSection, requireSection } from '../../runtime/manifest-sections.js'
 import { fixedImageSize, geometryOfShape } from '../../runtime/image-geometry.js'
 import { MANIFEST_FILE, readPackageFile, type ModelPackage } from '../../runtime/model-package.js'
 import type { Image } from '../../vision/image.js'
 import { compileFixedSizePreprocess, type PreprocessedImage } from '../../vision/preprocess-pipeline.js'
 import { parseLabelList } from './label-list.js'
-import { PicoDetDecodeSection, type PicoDetDecodeParams } from './manifest-sections.js'
+import { MainbodySection, PicoDetDecodeSection, type PicoDetDecodeParams } from './manifest-sections.js'
 import { boxesAlias, scoresAlias } from './picodet-heads.js'
 import type { InputSize } from './picodet-decode.js'
 import type { PicoDetParams } from './picodet-postprocess.js'
@@ -25,6 +25,8 @@ export interface DetectorSpec {
   readonly params: PicoDetParams
   /** Class names by class id. */
   readonly labels: readonly string[]
+  /** The Mainbody section's classes the mainbody selection drops (empty without one). */
+  readonly mainbodyIgnoreLabels: readonly string[]
 }
 
 export function picoDetParams(decode: PicoDetDecodeParams): PicoDetParams {
@@ -66,6 +68,14 @@ function checkHeads(pkg: ModelPackage, params: PicoDetParams, labels: readonly s
   }
 }
 
+/** The Mainbody section's ignore_labels, each of which must be one of the labels (a typo would silently ignore nothing). */
+function mainbodyIgnoreOf(pkg: ModelPackage, labels: readonly string[], where: string): string[] {
+  const ignore = readSection(pkg, MainbodySection)?.ignore_labels ?? []
+  const unknown = ignore.filter((label) => !labels.includes(label))
+  if (unknown.length > 0) throw new ConfigError(`${where}: Mainbody.ignore_labels: not among the detector's labels: ${unknown.join(', ')}`)
+  return ignore
+}
+
 export async function loadDetectorSpec(pkg: ModelPackage): Promise<DetectorSpec> {
   const where = `${pkg.dir}/${MANIFEST_FILE}`
   const decode = requireSection(pkg, PicoDetDecodeSection, 'a detector')
@@ -73,6 +83,7 @@ export async function loadDetectorSpec(pkg: ModelPackage): Promise<DetectorSpec>
   const labels = await labelsOf(pkg, decode)
   const { input, maxBatch } = inputOf(pkg, where)
   checkHeads(pkg, params, labels, where)
+  const mainbodyIgnoreLabels = mainbodyIgnoreOf(pkg, labels, where)
   const preprocess = compileFixedSizePreprocess(pkg.manifest.preprocess, where, pkg.manifest.channel_order, input)
-  return { preprocess, input, maxBatch, params, labels }
+  return { preprocess, input, maxBatch, params, labels, mainbodyIgnoreLabels }
 }

@@ -28,4 +28,18 @@ export const PicoDetDecodeSection = defineSection(
 )
 export type PicoDetDecodeParams = z.output<typeof PicoDetDecodeSection.schema>
 
-export const detectionSections: readonly ManifestSection[] = [PicoDetDecodeSection]
+/**
+ * How PP-ShiTu's mainbody selection uses this detector's boxes. `ignore_labels`: classes that are
+ * never a product (a COCO stand-in's people, vehicles, animals ...), dropped before the
+ * top-`max_det_results` cut so those slots go to other boxes. Absent: every class counts.
+ */
+export const MainbodySection = defineSection(
+  'Mainbody',
+  'postprocess',
+  z.strictObject({
+    ignore_labels: z.array(z.string().min(1)).default([]),
+  }),
+)
+export type MainbodyParams = z.output<typeof MainbodySection.schema>
+
+export const detectionSections: readonly ManifestSection[] = [PicoDetDecodeSection, MainbodySection]

@@ -47,7 +47,7 @@ export class RecognitionService implements TaskService<ParsedRecognizeOptions, R
     if (detectorModel && embedder) {
       const spec = await loadDetectorSpec(detectorModel.pkg)
       const detectOp = kit.registerOp(createDetectOp(`detect:${detectorModel.name}`, detectorModel, spec), detectorModel, config.ops.det)
-      pipeline = { detector: new MainbodyDetector(detectOp), embedder }
+      pipeline = { detector: new MainbodyDetector(detectOp, { ignoreLabels: spec.mainbodyIgnoreLabels }), embedder }
     }
     const notReady = (): never => kit.registry.requireReady([config.feature_model], 'the gallery') as never
     const galleries = new GalleryService(config, embedder, notReady)

@@ -153,5 +153,13 @@ describe('detection op on a fake PicoDet', () => {
     await refuses('blank', manifest('blank'), /labels\.txt:2: blank line in a label list/, 'cat\n\ndog\n')
     await refuses('dynamic_hw', manifest('dynamic_hw').replace('[1, 3, 32, 32]', '[1, 3, -1, -1]'), /fixed H and W, got \[1, 3, -1, -1\]/)
     await refuses('both', manifest('both', { decode: 'labels: [a, b], label_list_file: labels' }), /exactly one of label_list_file and labels/)
+    await refuses('ignore_typo', manifest('ignore_typo', { extra: '  - Mainbody: { ignore_labels: [dgo] }\n' }), /Mainbody\.ignore_labels: not among the detector's labels: dgo/)
+    await refuses('ignore_key', manifest('ignore_key', { extra: '  - Mainbody: { keep_labels: [dog] }\n' }), /Mainbody: unknown key keep_labels/)
+  })
+
+  it("reads the Mainbody section's ignore_labels; none without the section", async () => {
+    assert.deepEqual((await loadDetectorSpec(await write('noignore', manifest('noignore')))).mainbodyIgnoreLabels, [])
+    const spec = await loadDetectorSpec(await write('ignore', manifest('ignore', { extra: '  - Mainbody: { ignore_labels: [dog] }\n' })))
+    assert.deepEqual(spec.mainbodyIgnoreLabels, ['dog'])
   })
 })

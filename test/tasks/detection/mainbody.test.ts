@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import type { OpHandle } from '../../../src/engine/op.js'
 import { RequestContext } from '../../../src/engine/request-context.js'
 import type { DetectInput } from '../../../src/tasks/detection/detect-op.js'
-import { MainbodyDetector, selectMainbody } from '../../../src/tasks/detection/mainbody.js'
+import { DEFAULT_MAINBODY_OPTIONS, MainbodyDetector, selectMainbody } from '../../../src/tasks/detection/mainbody.js'
 import type { Detection } from '../../../src/tasks/detection/picodet-postprocess.js'
 import { createImage } from '../../../src/vision/image.js'
 
@@ -20,12 +20,21 @@ describe('PP-ShiTu mainbody selection', () => {
 
   it('drops boxes scoring below the threshold; a score equal to it stays', () => {
     assert.deepEqual(selectMainbody([0.5, 0.2, 0.19999].map(det), SIZE).map((d) => d.score), [0.5, 0.2, 1])
-    assert.deepEqual(selectMainbody([0.9, 0.8, 0.7, 0.6].map(det), SIZE, { maxDetResults: 2, threshold: 0.85, wholeImageLabel: 'foreground' }).map((d) => d.score), [0.9, 1])
+    assert.deepEqual(selectMainbody([0.9, 0.8, 0.7, 0.6].map(det), SIZE, { maxDetResults: 2, threshold: 0.85, wholeImageLabel: 'foreground', ignoreLabels: [] }).map((d) => d.score), [0.9, 1])
   })
 
   it('with no detection the whole image is still there, as [0, 0, W, H] with score 1', () => {
     assert.deepEqual(selectMainbody([], SIZE), [WHOLE])
     assert.deepEqual(selectMainbody([0.1, 0.05].map(det), SIZE), [WHOLE])
+  })
+
+  it('drops boxes of ignored labels before the max_det_results cut; without ignoreLabels every label counts', () => {
+    const labelled = (label: string, score: number, i: number): Detection => ({ classId: label === 'person' ? 0 : 39, label, score, box: [i, i, i + 10, i + 10] })
+    const boxes = [labelled('person', 0.9, 0), labelled('bottle', 0.5, 1), labelled('person', 0.8, 2), labelled('bottle', 0.4, 3), labelled('bottle', 0.3, 4)]
+    const options = { ...DEFAULT_MAINBODY_OPTIONS, maxDetResults: 2 }
+    assert.deepEqual(selectMainbody(boxes, SIZE, { ...options, ignoreLabels: ['person'] }).map((d) => [d.label, d.score]), [['bottle', 0.5], ['bottle', 0.4], ['foreground', 1]])
+    assert.deepEqual(selectMainbody(boxes, SIZE, options).map((d) => [d.label, d.score]), [['person', 0.9], ['person', 0.8], ['foreground', 1]])
+    assert.deepEqual(selectMainbody(boxes, SIZE, { ...options, ignoreLabels: ['person', 'bottle'] }), [WHOLE], 'the whole image stays')
   })
 
   it('MainbodyDetector runs the detection op on the image and selects from its boxes', async () => {
