@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url'
 
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const SRC = path.resolve(DIST, '..', 'src')
-/** Not needed beside the compiled code: sources, tsx's worker entry (session-worker-entry.mjs), docs. */
-const NOT_ASSETS = /\.(ts|mts|mjs|md)$/
+/**
+ * Not needed beside the compiled code: sources, tsx's worker entry (session-worker-entry.mjs),
+ * docs, the web page's compiler settings and its README screenshot.
+ */
+const NOT_ASSETS = /\.(ts|mts|mjs|md)$|^tsconfig\.json$|^screenshot\.jpg$/
 
-cpSync(SRC, DIST, { recursive: true, filter: (from) => statSync(from).isDirectory() || !NOT_ASSETS.test(from) })
+cpSync(SRC, DIST, { recursive: true, filter: (from) => statSync(from).isDirectory() || !NOT_ASSETS.test(path.basename(from)) })
 chmodSync(path.join(DIST, 'cli', 'main.js'), 0o755)

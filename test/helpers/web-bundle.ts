@@ -1,6 +1,6 @@
 /**
  * Compiles the web page (src/web) into the folder the server serves it from, as `npm run build`
- * does (tsc -p tsconfig.web.json, then the non-TypeScript files copied beside the JavaScript), so
+ * does (tsc -p src/web, then the non-TypeScript files copied beside the JavaScript), so
  * the browser tests never run a stale bundle.
  */
 import { execFileSync } from 'node:child_process'
@@ -14,9 +14,10 @@ const WEB_SOURCES = path.join(PROJECT_ROOT, 'src', 'web')
 
 export function buildWebBundle(): string {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.web.json'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
+  execFileSync(process.execPath, [tsc, '-p', 'src/web'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
   for (const name of readdirSync(WEB_SOURCES)) {
-    if (!name.endsWith('.ts')) cpSync(path.join(WEB_SOURCES, name), path.join(WEB_BUNDLE_DIR, name))
+    // What src/install/finish-build.ts leaves out too: sources, compiler settings, the README picture.
+    if (!/\.ts$|^tsconfig\.json$|^screenshot\.jpg$/.test(name)) cpSync(path.join(WEB_SOURCES, name), path.join(WEB_BUNDLE_DIR, name))
   }
   return WEB_BUNDLE_DIR
 }
