@@ -12,7 +12,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { UsageError } from './lib/args.js'
+import { parseCommandLine, UsageError } from './lib/args.js'
 import { PROJECT_ROOT } from './lib/bench-config.js'
 import { emptyTally, planRequests, SUITE_RUNS, SUITE_SEED, type FuzzPlan } from './lib/fuzz-load.js'
 import { formatLoad, machineInfo, type MachineInfo } from './lib/machine.js'
@@ -68,12 +68,7 @@ function commitLabel(): string {
 }
 
 async function main(): Promise<void> {
-  let args
-  try {
-    args = parse(process.argv.slice(2))
-  } catch (error) {
-    throw error instanceof UsageError ? error : new UsageError(`${(error as Error).message}\n${USAGE}`)
-  }
+  const args = parseCommandLine(parse, USAGE)
   process.chdir(PROJECT_ROOT)
   const machine = machineInfo()
   const commit = commitLabel()

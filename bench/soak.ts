@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { PROJECT_ROOT } from './lib/bench-config.js'
-import { UsageError } from './lib/args.js'
+import { parseCommandLine, UsageError } from './lib/args.js'
 import { runHttpLoad, type LoadJob } from './lib/http-load.js'
 import { serviceImages } from './lib/images.js'
 import { SERVICE_IMAGES, type ServiceName } from './lib/load-plan.js'
@@ -59,12 +59,7 @@ async function mixedJobs(count: number): Promise<Array<LoadJob & { service: Serv
 }
 
 async function main(): Promise<void> {
-  let args
-  try {
-    args = parse(process.argv.slice(2))
-  } catch (error) {
-    throw error instanceof UsageError ? error : new UsageError(`${(error as Error).message}\n${USAGE}`)
-  }
+  const args = parseCommandLine(parse, USAGE)
   process.chdir(PROJECT_ROOT)
   const machine = machineInfo()
   const jobs = await mixedJobs(args.requests)

@@ -14,6 +14,15 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
+/** Runs a benchmark's own parser; any error it throws (node's parseArgs too) becomes a UsageError with `usage`. */
+export function parseCommandLine<T>(parse: (argv: readonly string[]) => T, usage: string, argv = process.argv.slice(2)): T {
+  try {
+    return parse(argv)
+  } catch (error) {
+    throw error instanceof UsageError ? error : new UsageError(`${(error as Error).message}\n${usage}`, { cause: error })
+  }
+}
+
 export const USAGE = 'usage: npm run bench:ocr -- [--config FILE] [--passes N] [--json FILE]'
 
 const OPTIONS = {

@@ -6,14 +6,10 @@
 import { chmodSync, cpSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { isBuildAsset } from './build-assets.js'
 
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const SRC = path.resolve(DIST, '..', 'src')
-/**
- * Not needed beside the compiled code: sources, tsx's worker entry (session-worker-entry.mjs),
- * docs, the web page's compiler settings and its README screenshot.
- */
-const NOT_ASSETS = /\.(ts|mts|mjs|md)$|^tsconfig\.json$|^screenshot\.jpg$/
 
-cpSync(SRC, DIST, { recursive: true, filter: (from) => statSync(from).isDirectory() || !NOT_ASSETS.test(path.basename(from)) })
+cpSync(SRC, DIST, { recursive: true, filter: (from) => statSync(from).isDirectory() || isBuildAsset(from) })
 chmodSync(path.join(DIST, 'cli', 'main.js'), 0o755)

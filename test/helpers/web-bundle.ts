@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { cpSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { isBuildAsset } from '../../src/install/build-assets.js'
 import { WEB_BUNDLE_DIR } from '../../src/server/routes/web-page.js'
 import { PROJECT_ROOT } from './shared-assets.js'
 
@@ -16,8 +17,7 @@ export function buildWebBundle(): string {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
   execFileSync(process.execPath, [tsc, '-p', 'src/web'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
   for (const name of readdirSync(WEB_SOURCES)) {
-    // What src/install/finish-build.ts leaves out too: sources, compiler settings, the README picture.
-    if (!/\.ts$|^tsconfig\.json$|^screenshot\.jpg$/.test(name)) cpSync(path.join(WEB_SOURCES, name), path.join(WEB_BUNDLE_DIR, name))
+    if (isBuildAsset(name)) cpSync(path.join(WEB_SOURCES, name), path.join(WEB_BUNDLE_DIR, name))
   }
   return WEB_BUNDLE_DIR
 }
