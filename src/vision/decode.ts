@@ -27,7 +27,18 @@ function expandToThreeChannels(data: Buffer, width: number, height: number, chan
   return out
 }
 
-/** Explains a failed decode: the header's dimensions when the pixel limit was hit. */
+/** The limit an image of this size breaks, if any: too many pixels, or a side too small. */
+function sizeProblem(width: number, height: number, limits: DecodeLimits): InvalidInput | undefined {
+  if (width * height > limits.maxPixels) {
+    return new InvalidInput(`image is ${width}×${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels`)
+  }
+  if (Math.min(width, height) < limits.minSide) {
+    return new InvalidInput(`image is ${width}×${height}; both sides must be at least ${limits.minSide} pixels`)
+  }
+  return undefined
+}
+
+/** Explains a failed decode: the limit the header's dimensions break, else the decoder's message. */
 async function decodeFailure(bytes: Uint8Array, limits: DecodeLimits, error: unknown): Promise<InvalidInput> {
   let metadata: Metadata | undefined
   try {
@@ -36,11 +47,8 @@ async function decodeFailure(bytes: Uint8Array, limits: DecodeLimits, error: unk
   } catch {
     // Not even a readable header: the decoder's own message below says why.
   }
-  const { width = 0, height = 0, format } = metadata ?? {}
-  if (width * height > limits.maxPixels) {
-    return new InvalidInput(`image is ${width}×${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels`)
-  }
-  return new InvalidInput(`cannot decode ${format ?? 'image'}: ${(error as Error).message}`, { cause: error })
+  const problem = metadata?.width && metadata.height ? sizeProblem(metadata.width, metadata.height, limits) : undefined
+  return problem ?? new InvalidInput(`cannot decode ${metadata?.format ?? 'image'}: ${(error as Error).message}`, { cause: error })
 }
 
 export interface ImageSize {
@@ -60,13 +68,9 @@ export async function readImageSize(bytes: Uint8Array, limits: DecodeLimits): Pr
   } catch (error) {
     throw new InvalidInput(`cannot decode image: ${(error as Error).message}`, { cause: error })
   }
-  const { width = 0, height = 0, format } = metadata
-  if (width * height > limits.maxPixels) {
-    throw new InvalidInput(`image is ${width}×${height} (${width * height} pixels); the limit is ${limits.maxPixels} pixels`)
-  }
-  if (Math.min(width, height) < limits.minSide) {
-    throw new InvalidInput(`${format ?? 'image'} is ${width}×${height}; both sides must be at least ${limits.minSide} pixels`)
-  }
+  const { width = 0, height = 0 } = metadata
+  const problem = sizeProblem(width, height, limits)
+  if (problem) throw problem
   return { width, height }
 }
 
@@ -85,9 +89,8 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits, order
     throw await decodeFailure(bytes, limits, error)
   }
   const { info, data } = decoded
-  if (Math.min(info.width, info.height) < limits.minSide) {
-    throw new InvalidInput(`image is ${info.width}×${info.height}; both sides must be at least ${limits.minSide} pixels`)
-  }
+  const problem = sizeProblem(info.width, info.height, limits)
+  if (problem) throw problem
   const rgb: Image = {
     data: expandToThreeChannels(data, info.width, info.height, info.channels),
     width: info.width,
