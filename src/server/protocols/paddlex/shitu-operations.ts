@@ -14,7 +14,6 @@ import { InvalidInput, InvalidOption, NotFound } from '../../../engine/errors.js
 import type { RequestContext } from '../../../engine/request-context.js'
 import type { RecognizedObject } from '../../../tasks/recognition/rec-results.js'
 import type { RecognitionService } from '../../../tasks/recognition/recognition-service.js'
-import type { RecognizeOptions } from '../../../tasks/recognition/recognize-options.js'
 import { galleryWriteAccess } from '../../../tasks/recognition/gallery-access.js'
 import type { GalleryService, NewItem } from '../../../tasks/recognition/gallery-service.js'
 import type { Services, RunningTask } from '../../services.js'
@@ -50,10 +49,10 @@ function recognition(services: Services): RunningTask {
   return task
 }
 
-/** PaddleX's labels per object: the top `topk` gallery hits reaching recThreshold (`auto`: the threshold the box passed). */
-function detectedObject(o: RecognizedObject, scoreThres: number | 'auto') {
+/** PaddleX's labels per object: the top `topk` gallery hits reaching the threshold the box passed (recThreshold, or the gallery's fitted one). */
+function detectedObject(o: RecognizedObject) {
   const hits = o.candidates ?? [{ label: o.rec_docs, score: o.rec_scores }]
-  const threshold = o.score_thres ?? (scoreThres === 'auto' ? o.rec_scores : scoreThres)
+  const threshold = o.score_thres! // RecognitionService.run records it on every object
   return {
     bbox: o.bbox,
     recResults: hits.filter((hit) => hit.score >= threshold).map((hit) => ({ label: hit.label, score: hit.score })),
@@ -81,8 +80,7 @@ export async function paddlexShituInfer(c: Context, services: Services, settings
       signal: c.req.raw.signal,
     }),
   )
-  const { scoreThres } = answer.options as RecognizeOptions
-  const detectedObjects = (answer.results[0] as RecognizedObject[]).map((o) => detectedObject(o, scoreThres))
+  const detectedObjects = (answer.results[0] as RecognizedObject[]).map(detectedObject)
   c.header('Server-Timing', serverTiming(answer.ctx.timings, performance.now() - answer.ctx.startedAt))
   return paddlexSuccess(c, { detectedObjects, image: resultImage(answer) })
 }
