@@ -52,6 +52,6 @@ export async function readIndex(settings: IndexSettings): Promise<IndexReport> {
     const where = path.dirname(dir)
     throw new NotFound(`index ${name} does not exist in ${where}${existsSync(where) ? '' : ` (${where} does not exist)`}`)
   }
-  const gallery = await RecognitionGallery.open(dir)
-  return { info: gallery.info(calibrationSettings(settings.config.services.recognize)), dir, ntotal: gallery.index.snapshot().index.nativeCount() }
+  const gallery = await RecognitionGallery.open(dir, calibrationSettings(settings.config.services.recognize))
+  return { info: gallery.info(), dir, ntotal: gallery.index.snapshot().index.nativeCount() }
 }

@@ -11,7 +11,7 @@ import path from 'node:path'
 import { after, describe, it } from 'node:test'
 import { GalleryIndex } from '../../src/retrieval/gallery-index.js'
 import { readPaddleClasIndex } from '../../src/retrieval/paddleclas-import.js'
-import { acceptRate, calibrate, chooseThreshold, DEFAULT_CALIBRATION, leaveOneOutScores } from '../../src/retrieval/score-calibration.js'
+import { acceptRate, calibrate, chooseThreshold, DEFAULT_CALIBRATION, leaveOneOutScores, MAX_CALIBRATION_QUERIES, spreadPositions } from '../../src/retrieval/score-calibration.js'
 import { VectorIndex, type Metric } from '../../src/retrieval/vector-index.js'
 import { seededRandom } from '../../src/util/seeded-random.js'
 import { asset, needsSharedAssets } from '../helpers/shared-assets.js'
@@ -65,9 +65,9 @@ describe('calibrate on synthetic galleries', { skip: needsFaiss }, () => {
   const DIM = 16
   const settings = { targetFar: 0.05, minLabels: 5, minItems: 40 }
 
-  it('fits a threshold with FAR ≤ target between the impostor and genuine scores, and reports the counts', () => {
+  it('fits a threshold with FAR ≤ target between the impostor and genuine scores, and reports the counts', async () => {
     const g = clusters(20, 6, DIM, 0.3, 1)
-    const c = calibrate(flat(g.vectors, DIM), g.labels, settings)
+    const c = await calibrate(flat(g.vectors, DIM), g.labels, settings)
     assert.equal(c.items, 120)
     assert.equal(c.labels, 20)
     assert.equal(c.impostors, 120)
@@ -75,40 +75,62 @@ describe('calibrate on synthetic galleries', { skip: needsFaiss }, () => {
     assert.ok(c.threshold !== null && c.far !== null && c.gar !== null)
     assert.ok(c.far <= 0.05, `far ${c.far}`)
     assert.ok(c.gar > 0.9, `tight clusters are accepted: gar ${c.gar}`)
-    const { impostor } = leaveOneOutScores(flat(g.vectors, DIM), g.labels)
+    const { impostor } = await leaveOneOutScores(flat(g.vectors, DIM), g.labels)
     assert.equal(acceptRate(impostor, c.threshold), c.far)
   })
 
-  it('a gallery of different content gets a different threshold', () => {
+  it('a gallery of different content gets a different threshold', async () => {
     const tight = clusters(20, 6, DIM, 0.3, 1)
     const crowded = clusters(80, 6, DIM, 0.3, 1) // more products in the same space: impostors come closer
     const subset = { vectors: tight.vectors.subarray(0, 60 * DIM), labels: tight.labels.slice(0, 60) }
-    const a = calibrate(flat(tight.vectors, DIM), tight.labels, settings).threshold!
-    const b = calibrate(flat(crowded.vectors, DIM), crowded.labels, settings).threshold!
-    const c = calibrate(flat(subset.vectors, DIM), subset.labels, settings).threshold!
+    const a = (await calibrate(flat(tight.vectors, DIM), tight.labels, settings)).threshold!
+    const b = (await calibrate(flat(crowded.vectors, DIM), crowded.labels, settings)).threshold!
+    const c = (await calibrate(flat(subset.vectors, DIM), subset.labels, settings)).threshold!
     assert.ok(b > a + 0.005, `20 labels ${a} vs 80 labels ${b}`)
     assert.notEqual(a, c, 'half of the labels')
   })
 
-  it('L2 indexes fit the same cosine threshold as IP ones (scores are converted as searches report them)', () => {
+  it('L2 indexes fit the same cosine threshold as IP ones (scores are converted as searches report them)', async () => {
     const g = clusters(10, 5, DIM, 0.5, 3)
-    const ip = calibrate(flat(g.vectors, DIM, 'IP'), g.labels, settings)
-    const l2 = calibrate(flat(g.vectors, DIM, 'L2'), g.labels, settings)
+    const ip = await calibrate(flat(g.vectors, DIM, 'IP'), g.labels, settings)
+    const l2 = await calibrate(flat(g.vectors, DIM, 'L2'), g.labels, settings)
     assert.ok(Math.abs(ip.threshold! - l2.threshold!) <= 2e-4, `${ip.threshold} vs ${l2.threshold}`)
   })
 
-  it('a gallery too small to fit says why and has no threshold', () => {
+  it('a gallery too small to fit says why and has no threshold', async () => {
     const g = clusters(3, 20, DIM, 0.3, 4)
-    const c = calibrate(flat(g.vectors, DIM), g.labels, settings)
+    const c = await calibrate(flat(g.vectors, DIM), g.labels, settings)
     assert.equal(c.threshold, null)
     assert.match(c.reason!, /too small to fit \(60 items, 3 labels; needs ≥ 40 items and ≥ 5 labels\)/)
   })
 
-  it('a gallery whose labels do not separate (noise around the centres ≫ the centres) is not fitted', () => {
+  it('a gallery whose labels do not separate (noise around the centres ≫ the centres) is not fitted', async () => {
     const g = clusters(10, 6, DIM, 20, 5)
-    const c = calibrate(flat(g.vectors, DIM), g.labels, settings)
+    const c = await calibrate(flat(g.vectors, DIM), g.labels, settings)
     assert.equal(c.threshold, null)
     assert.match(c.reason!, /accepts only [\d.]+ % of genuine pairs: this gallery does not separate its labels/)
+  })
+
+  it('a large gallery is fitted on an even spread of at most 2,000 items, giving the event loop turns while it searches', async () => {
+    assert.deepEqual(spreadPositions(10, 4), [1, 3, 6, 8])
+    assert.deepEqual(spreadPositions(3, 4), [0, 1, 2])
+    const g = clusters(1000, 5, DIM, 0.3, 6)
+    const index = flat(g.vectors, DIM)
+    let turns = 0
+    let counting = true
+    const tick = () => {
+      turns++
+      if (counting) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const sampled = await calibrate(index, g.labels, settings)
+    counting = false
+    assert.equal(sampled.items, 5000)
+    assert.equal(sampled.impostors, MAX_CALIBRATION_QUERIES)
+    assert.ok(turns >= MAX_CALIBRATION_QUERIES / 32 - 1, `${turns} turns of the event loop during the fit`)
+    const full = await calibrate(index, g.labels, settings, Infinity)
+    assert.equal(full.impostors, 5000)
+    assert.ok(Math.abs(sampled.threshold! - full.threshold!) <= 0.01, `sampled ${sampled.threshold} vs all items ${full.threshold}`)
   })
 
   it('each generation records its fit; changes refit it; other settings refit in memory only', async () => {
@@ -131,9 +153,10 @@ describe('calibrate on synthetic galleries', { skip: needsFaiss }, () => {
     assert.ok(changeMs < 1000, `a change with its refit took ${changeMs.toFixed(0)} ms`)
 
     const other = { ...settings, targetFar: 0.2 }
-    const inMemory = gallery.scoreCalibration(other)
+    const inMemory = (await GalleryIndex.open(dir, other)).scoreCalibration()
     assert.deepEqual(inMemory.settings, other)
     assert.ok(inMemory.threshold! < second.threshold!, 'a looser target fits a lower threshold')
+    assert.equal(JSON.parse(readFileSync(path.join(dir, 'gen-000002', 'manifest.json'), 'utf8')).calibration.settings.targetFar, settings.targetFar, 'refitted in memory only')
     assert.equal(gallery.scoreCalibration(), gallery.manifest.calibration, 'its own settings: the recorded fit')
   })
 })
@@ -144,11 +167,11 @@ describe('PaddleClas behaviour with the official PPLCNet features', { skip: need
     const source = await readPaddleClasIndex(asset('drink_dataset_v1.0/index'))
     const index = VectorIndex.empty(source.spec).withAdded(source.vectors) // HNSW32, IP, as PaddleClas built it
     const labels = source.entries.map((e) => e.label)
-    const c = calibrate(index, labels, DEFAULT_CALIBRATION)
+    const c = await calibrate(index, labels, DEFAULT_CALIBRATION)
     assert.equal(c.items, 1069)
     assert.ok(Math.abs(c.threshold! - 0.5) <= 0.01, `fitted ${c.threshold}`)
     assert.ok(c.far! <= DEFAULT_CALIBRATION.targetFar)
-    const { impostor } = leaveOneOutScores(index, labels)
+    const { impostor } = await leaveOneOutScores(index, labels)
     const farAtHalf = acceptRate(impostor, 0.5)
     assert.ok(farAtHalf > 0.16 && farAtHalf < 0.18, `PaddleClas's 0.5 accepts ${farAtHalf} of impostors`)
   })

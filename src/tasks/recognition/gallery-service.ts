@@ -210,7 +210,7 @@ export class GalleryService {
   }
 
   async info(indexName: string): Promise<GalleryInfo> {
-    return (await this.open(indexName)).info(calibrationSettings(this.config))
+    return (await this.open(indexName)).info()
   }
 
   /** Builds the default gallery from `build_missing` on first start, with progress on stderr. */
@@ -238,7 +238,7 @@ export class GalleryService {
       { waitMs: BUILD_LOCK_WAIT_MS },
     )
     if (!gallery) return log.info(`gallery index ${this.config.default_index} was built by another process meanwhile`)
-    const info = gallery.info(calibrationSettings(this.config))
+    const info = gallery.info()
     log.info(`gallery index ${gallery.name}: ${info.size} images, ${info.dim}-d, whitened ${info.whitened}, score_thres ${describeCalibration(info.calibration)}`)
   }
 

@@ -152,13 +152,13 @@ export class RecognitionGallery {
     })
   }
 
-  /** `calibration`: the settings the threshold is reported for (the server's config), else the generation's own. */
-  info(calibration?: CalibrationSettings): GalleryInfo {
+  /** The threshold reported is the one fitted with the settings the gallery was opened with (the server's config). */
+  info(): GalleryInfo {
     // Labels are client text: on a plain object "__proto__" or "toString" would hit Object.prototype.
     const labels: Record<string, number> = Object.create(null)
     for (const entry of this.index.entries) labels[entry.label] = (labels[entry.label] ?? 0) + 1
     const { dim, model, metric, method, generation } = this.index.manifest
-    const scoreCalibration = this.index.scoreCalibration(calibration)
+    const scoreCalibration = this.index.scoreCalibration()
     return { name: this.name, size: this.index.size, dim, model, metric, method, whitened: this.whitening !== undefined, generation, calibration: scoreCalibration, labels }
   }
 

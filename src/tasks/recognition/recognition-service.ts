@@ -16,7 +16,7 @@ import { Embedder } from './embedder.js'
 import type { RecognitionGallery } from './gallery.js'
 import { GalleryService } from './gallery-service.js'
 import { selectRecognitions, type RecognizedObject } from './rec-results.js'
-import { calibrationSettings, type RecognizeConfig } from './recognize-config.js'
+import type { RecognizeConfig } from './recognize-config.js'
 import { applyRecognizeDefaults, type ParsedRecognizeOptions, type RecognizeOptions } from './recognize-options.js'
 
 interface Pipeline {
@@ -86,7 +86,7 @@ export class RecognitionService implements TaskService<ParsedRecognizeOptions, R
 /** A number is the request's or the config's; `auto` the gallery generation's fitted one, or the configured fallback when it could not be fitted. */
 export function resolveScoreThres(scoreThres: number | 'auto', gallery: RecognitionGallery, config: RecognizeConfig): number {
   if (scoreThres !== 'auto') return scoreThres
-  return gallery.index.scoreCalibration(calibrationSettings(config)).threshold ?? config.score_calibration.fallback
+  return gallery.index.scoreCalibration().threshold ?? config.score_calibration.fallback
 }
 
 function cropBox(image: Image, [x1, y1, x2, y2]: readonly [number, number, number, number]): Image {
