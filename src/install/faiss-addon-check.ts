@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process'
  * bundled node-addon-api 6 aborts there instead, and then fails this check. Then it copies a 2 MB
  * index 10 times, then 40 more through toBuffer/fromBuffer: an addon built from the unpatched
  * source leaks 4 MB a copy (./faiss-build-files.ts LEAK_FIXES), fails, and is rebuilt; a fixed one
- * keeps 0–4 MB.
+ * keeps 0–4 MB. Last, searchAsync (./faiss-async-search.ts) must give the synchronous search's
+ * answer: an addon built before it existed fails and is rebuilt.
  */
 const CHECK_SCRIPT = `
 const faiss = require(process.argv[1])
@@ -34,7 +35,13 @@ const copies = async (n) => { for (let i = 0; i < n; i++) { copy = faiss.Index.f
   const grownMb = (process.memoryUsage().rss - before) / 2 ** 20
   if (copy.ntotal() !== 2000) throw new Error('a copied index has ' + copy.ntotal() + ' vectors')
   if (grownMb > 64) throw new Error('toBuffer/fromBuffer leak: 40 copies of a 2 MB index kept ' + grownMb.toFixed(0) + ' MB')
-})()
+  if (typeof index.searchAsync !== 'function') throw new Error('the addon has no searchAsync (built before ppserve added it)')
+  const async = await index.searchAsync(new Float32Array([0, 1, 0, 0, 0, 0, 1, 0]), 2)
+  const sync = index.search([0, 1, 0, 0, 0, 0, 1, 0], 2)
+  if (String([...async.labels]) !== String(sync.labels) || String([...async.distances]) !== String(sync.distances)) {
+    throw new Error('searchAsync answered ' + JSON.stringify([...async.labels]) + ', search ' + JSON.stringify(sync.labels))
+  }
+})().catch((error) => { console.error(String(error)); process.exit(1) })
 `
 
 export type AddonCheck = { ok: true } | { ok: false; reason: string }

@@ -1,10 +1,12 @@
 /**
  * The files that turn faiss-node's C++ source into a node-gyp build against Debian's faiss:
- * a binding.gyp, a compatibility header, and the source with its two leaks fixed. faiss-node 0.5.1 ships only a CMake build that clones
- * faiss from GitHub; these let it build offline from `apt-get install libfaiss-dev`.
+ * a binding.gyp, a compatibility header, and the source with its two leaks fixed and an
+ * asynchronous search added. faiss-node 0.5.1 ships only a CMake build that clones faiss from
+ * GitHub; these let it build offline from `apt-get install libfaiss-dev`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { ASYNC_SEARCH } from './faiss-async-search.js'
 import { probeCommand } from './run-command.js'
 
 /**
@@ -36,14 +38,15 @@ export const LEAK_FIXES: ReadonlyArray<readonly [string, string]> = [
   ['faiss::VectorIOWriter *writer = new faiss::VectorIOWriter();', 'auto writerOwner = std::make_unique<faiss::VectorIOWriter>(); faiss::VectorIOWriter *writer = writerOwner.get();'],
 ]
 
-/** The file the addon is compiled from: faiss-node's source with LEAK_FIXES applied. */
+/** The file the addon is compiled from: faiss-node's source with LEAK_FIXES and ASYNC_SEARCH applied. */
 export const PATCHED_SOURCE = 'src/faiss_ppserve.cc'
 
-/** faiss.cc with the leak fixes; throws naming the line when the source is not 0.5.1's. */
+/** faiss.cc with the leak fixes and searchAsync; throws naming the text when the source is not 0.5.1's. */
 export function patchedFaissSource(source: string): string {
-  return LEAK_FIXES.reduce((text, [from, to]) => {
-    if (!text.includes(from)) throw new Error(`faiss-node's src/faiss.cc has no line "${from}" (not faiss-node 0.5.1?)`)
-    return text.replace(from, to)
+  return [...LEAK_FIXES, ...ASYNC_SEARCH].reduce((text, [from, to]) => {
+    const found = text.split(from).length - 1
+    if (found !== 1) throw new Error(`faiss-node's src/faiss.cc has ${found === 0 ? 'no' : `${found} ×`} "${from.split('\n')[0]}" (not faiss-node 0.5.1?)`)
+    return text.replace(from, () => to) // a function: \`$\` in the C++ would be a replacement pattern
   }, source)
 }
 

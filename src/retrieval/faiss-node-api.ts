@@ -3,7 +3,8 @@
  * the package: faiss-node is an optional dependency, and the project must typecheck without it.
  * Facts that shape the callers (read in faiss-node's src/faiss.cc):
  * - vectors cross as plain `number[]` (row-major, n × d), copied element by element into floats;
- * - every call is synchronous and runs on the calling thread;
+ * - every call is synchronous and runs on the calling thread, except searchAsync, which the
+ *   project's build adds (src/install/faiss-async-search.ts);
  * - there is no add_with_ids: vectors get positions ntotal .. ntotal + n - 1;
  * - removeIds on a flat index compacts it, so every later position moves down;
  * - search throws when k > ntotal and pads missing results with label -1.
@@ -20,6 +21,8 @@ export interface FaissIndex {
   add(x: number[]): void
   train(x: number[]): void
   search(x: number[], k: number): FaissSearchResult
+  /** Runs on a libuv worker thread; labels are positions (−1 pads missing results). */
+  searchAsync(x: Float32Array, k: number): Promise<{ readonly distances: Float32Array; readonly labels: Float64Array }>
   write(fname: string): void
   toBuffer(): Buffer
   removeIds(ids: number[]): number

@@ -12,7 +12,6 @@
  * reproduces it; the whitened MobileNet-V2 GeM stand-in needs 0.025 (fit ≈ 0.35), as photos
  * without drinks score like its top 3 % of impostors.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { z } from 'zod'
 import type { Metric, VectorIndex } from './vector-index.js'
 
@@ -54,7 +53,10 @@ const NEIGHBOURS = 32
  */
 export const MAX_CALIBRATION_QUERIES = 2000
 
-/** Queries per faiss call (searches are synchronous): the event loop gets a turn between calls. */
+/**
+ * Queries per search: each runs on one of libuv's few worker threads (shared with image decoding
+ * and file I/O), so a large gallery's fit takes its turns there in short steps.
+ */
 const QUERIES_PER_CALL = 32
 
 /** `count` positions of 0..size-1, evenly spaced (all of them when size ≤ count). */
@@ -97,10 +99,7 @@ export interface LeaveOneOutScores {
   readonly impostor: number[]
 }
 
-/**
- * Searches stored vectors against the index (at most `maxQueries` of them, evenly spread), a few
- * per call with a turn of the event loop between calls; `labels` in position order.
- */
+/** Searches stored vectors against the index (at most `maxQueries` of them, evenly spread); `labels` in position order. */
 export async function leaveOneOutScores(index: VectorIndex, labels: readonly string[], maxQueries = MAX_CALIBRATION_QUERIES): Promise<LeaveOneOutScores> {
   const counts = new Map<string, number>()
   for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1)
@@ -110,11 +109,11 @@ export async function leaveOneOutScores(index: VectorIndex, labels: readonly str
   const k = Math.min(NEIGHBOURS, index.size)
   const positions = spreadPositions(index.size, maxQueries)
   for (let start = 0; start < positions.length; start += QUERIES_PER_CALL) {
-    if (start > 0) await nextTurn()
     const batch = positions.slice(start, start + QUERIES_PER_CALL)
     const queries = new Float32Array(batch.length * dim)
     batch.forEach((position, row) => queries.set(index.vectors.subarray(position * dim, (position + 1) * dim), row * dim))
-    index.searchSync(queries, k).forEach((hits, row) => {
+    const results = await index.search(queries, k)
+    results.forEach((hits, row) => {
       const position = batch[row]!
       const label = labels[position]!
       let same = -Infinity

@@ -37,7 +37,9 @@ describe('faiss-node install step', () => {
       assert.ok(!patched.includes(from) && patched.includes(to), to)
     }
     assert.doesNotMatch(patched, /new faiss::VectorIO/)
-    assert.throws(() => patchedFaissSource('int main() {}'), /has no line "faiss::VectorIOReader \*reader = new/)
+    assert.match(patched, /InstanceMethod\("searchAsync", &Index::searchAsync\)/)
+    assert.match(patched, /class SearchWorker : public Napi::AsyncWorker[\s\S]*class IndexBase[\s\S]*Napi::Value searchAsync\([\s\S]*Napi::Value ntotal\(/)
+    assert.throws(() => patchedFaissSource('int main() {}'), /has no "faiss::VectorIOReader \*reader = new/)
   })
 
   it('says so and succeeds when told to skip (PPSERVE_SKIP_FAISS_BUILD)', () => {

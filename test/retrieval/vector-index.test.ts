@@ -10,8 +10,8 @@ import { row, unitVectors } from './helpers/vectors.js'
 const DIM = 16
 const METHODS: IndexMethod[] = ['Flat', 'HNSW', 'IVF']
 
-function topPositions(index: VectorIndex, queries: Float32Array, k = 1): number[][] {
-  return index.searchSync(queries, k).map((hits) => hits.map((hit) => hit.position))
+async function topPositions(index: VectorIndex, queries: Float32Array, k = 1): Promise<number[][]> {
+  return (await index.search(queries, k)).map((hits) => hits.map((hit) => hit.position))
 }
 
 describe('VectorIndex', { skip: needsFaiss }, () => {
@@ -30,7 +30,7 @@ describe('VectorIndex', { skip: needsFaiss }, () => {
       })
     })
 
-    it(`${method}: removing keeps positions compacted in order, and stored vectors follow`, () => {
+    it(`${method}: removing keeps positions compacted in order, and stored vectors follow`, async () => {
       const vectors = unitVectors(120, DIM, 2)
       const full = VectorIndex.empty({ dim: DIM, metric: 'IP', method }).withAdded(vectors)
       const removed = [0, 5, 6, 50, 119]
@@ -38,18 +38,18 @@ describe('VectorIndex', { skip: needsFaiss }, () => {
       const kept = Array.from({ length: 120 }, (_, i) => i).filter((i) => !removed.includes(i))
       assert.equal(index.size, kept.length)
       assert.equal(index.nativeCount(), kept.length)
-      kept.forEach((original, position) => {
+      for (const [position, original] of kept.entries()) {
         assert.deepEqual(index.vectors.subarray(position * DIM, (position + 1) * DIM), row(vectors, original, DIM))
-        assert.deepEqual(topPositions(index, row(vectors, original, DIM)), [[position]], `vector ${original} is now at ${position}`)
-      })
+        assert.deepEqual(await topPositions(index, row(vectors, original, DIM)), [[position]], `vector ${original} is now at ${position}`)
+      }
       // A removed vector now finds something else.
-      assert.notEqual(topPositions(index, row(vectors, 50, DIM))[0]![0], 50)
+      assert.notEqual((await topPositions(index, row(vectors, 50, DIM)))[0]![0], 50)
       assert.equal(full.size, 120, 'the old value is untouched (copy-on-write)')
-      assert.deepEqual(topPositions(full, row(vectors, 119, DIM)), [[119]])
+      assert.deepEqual(await topPositions(full, row(vectors, 119, DIM)), [[119]])
     })
   }
 
-  it('IVF is trained by its first add with PaddleClas list count min(N/8, 65536), and keeps that training', () => {
+  it('IVF is trained by its first add with PaddleClas list count min(N/8, 65536), and keeps that training', async () => {
     assert.equal(ivfListCount(1000), 125)
     assert.equal(ivfListCount(5), 1)
     assert.equal(ivfListCount(10_000_000), 65536)
@@ -64,19 +64,19 @@ describe('VectorIndex', { skip: needsFaiss }, () => {
     assert.equal(smaller.ivfTemplate, template, 'a removal rebuilds from the same training')
     assert.equal(smaller.withAdded(unitVectors(5, DIM, 4)).ivfTemplate, template)
     // nprobe is 1, so IVF is approximate: most (not necessarily all) vectors find themselves.
-    const self = topPositions(smaller, smaller.vectors).filter((hits, i) => hits[0] === i).length
+    const self = (await topPositions(smaller, smaller.vectors)).filter((hits, i) => hits[0] === i).length
     assert.ok(self > 0.9 * smaller.size, `${self}/${smaller.size} found themselves`)
   })
 
-  it('IP and L2 rank differently: IP prefers the long vector, L2 the near one', () => {
+  it('IP and L2 rank differently: IP prefers the long vector, L2 the near one', async () => {
     const stored = new Float32Array([
       ...[3, 3, ...new Array(DIM - 2).fill(0)], // long, 45° off the query
       ...[0.9, 0.1, ...new Array(DIM - 2).fill(0)], // short, close to the query
     ])
     const query = new Float32Array([1, 0, ...new Array(DIM - 2).fill(0)])
-    const ranked = (metric: Metric) => VectorIndex.empty({ dim: DIM, metric, method: 'Flat' }).withAdded(stored).searchSync(query, 2)[0]!
-    const ip = ranked('IP')
-    const l2 = ranked('L2')
+    const ranked = async (metric: Metric) => (await VectorIndex.empty({ dim: DIM, metric, method: 'Flat' }).withAdded(stored).search(query, 2))[0]!
+    const ip = await ranked('IP')
+    const l2 = await ranked('L2')
     assert.deepEqual(ip.map((h) => h.position), [0, 1])
     assert.deepEqual(ip.map((h) => h.score), [3, 0.8999999761581421])
     assert.deepEqual(l2.map((h) => h.position), [1, 0])
@@ -84,21 +84,39 @@ describe('VectorIndex', { skip: needsFaiss }, () => {
     assert.ok(Math.abs(l2[1]!.score - 13) < 1e-5, `squared L2 ${l2[1]!.score}`)
   })
 
-  it('k above the size returns what there is; an empty index returns no hits', () => {
+  it('k above the size returns what there is; an empty index returns no hits', async () => {
     const empty = VectorIndex.empty({ dim: DIM, metric: 'IP', method: 'HNSW' })
-    assert.deepEqual(empty.searchSync(unitVectors(2, DIM, 5), 5), [[], []])
+    assert.deepEqual(await empty.search(unitVectors(2, DIM, 5), 5), [[], []])
     const index = empty.withAdded(unitVectors(3, DIM, 6))
-    assert.equal(index.searchSync(unitVectors(1, DIM, 7), 10)[0]!.length, 3)
+    assert.equal((await index.search(unitVectors(1, DIM, 7), 10))[0]!.length, 3)
   })
 
-  it('refuses the wrong dimension, non-finite values, a bad k and positions out of range', () => {
+  it('searches off the event loop: callbacks run while faiss searches, and the answer equals the synchronous search', async () => {
+    const index = VectorIndex.empty({ dim: 128, metric: 'IP', method: 'Flat' }).withAdded(unitVectors(40_000, 128, 11))
+    const queries = unitVectors(64, 128, 12)
+    let turns = 0
+    let searching = true
+    const tick = () => {
+      turns++
+      if (searching) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const hits = await index.search(queries, 3)
+    searching = false
+    assert.ok(turns > 0, 'no callback ran during the search: it held the event loop')
+    const sync = faiss().Index.fromBuffer(index.toBytes()).search(Array.from(queries), 3)
+    assert.deepEqual(hits.flat().map((h) => h.position), sync.labels)
+    assert.deepEqual(hits.flat().map((h) => h.score), sync.distances.map((d) => Math.fround(d)))
+  })
+
+  it('refuses the wrong dimension, non-finite values, a bad k and positions out of range', async () => {
     const index = VectorIndex.empty({ dim: DIM, metric: 'IP', method: 'Flat' }).withAdded(unitVectors(4, DIM, 8))
     const isInvalid = (pattern: RegExp) => (error: Error) => error instanceof InvalidVectors && pattern.test(error.message)
     assert.throws(() => index.withAdded(new Float32Array(DIM + 1)), isInvalid(/17 numbers is not a whole number of 16-d vectors/))
     const nan = unitVectors(2, DIM, 9)
     nan[DIM + 3] = Number.NaN
     assert.throws(() => index.withAdded(nan), isInvalid(/vector 1 has a non-finite value at dimension 3/))
-    assert.throws(() => index.searchSync(unitVectors(1, DIM, 1), 0), isInvalid(/k must be a positive integer/))
+    await assert.rejects(index.search(unitVectors(1, DIM, 1), 0), isInvalid(/k must be a positive integer/))
     assert.throws(() => index.withRemoved([4]), isInvalid(/position 4 is outside 0..3/))
   })
 })
