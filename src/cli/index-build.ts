@@ -84,9 +84,11 @@ export async function buildIndex(settings: IndexSettings, request: BuildRequest)
   await checkInputs(request)
   // Checked again under the lock; this one spares the embedding when the answer is already no.
   if (existsSync(settings.dir) && !request.force) throw existsError(settings.dir)
+  const started = performance.now()
+  // Embedded before the lock is taken: a server sharing the folder keeps making its changes
+  // meanwhile (minutes for a large gallery), and the lock is held only to install the result.
+  const embedded = await embed(settings, request.model, request)
   return withIndexLock(settings.dir, async () => {
-    const started = performance.now()
-    const embedded = await embed(settings, request.model, request)
     const { method, metric, whiten, model } = request
     const gallery = await installIndex(settings.dir, request.force, (temp) =>
       RecognitionGallery.create(temp, embedded.vectors, embedded.items, { model, method, metric, whiten, segments: embedded.segments, calibration: calibrationSettings(settings.config.services.recognize) }),
@@ -111,15 +113,22 @@ export async function appendToIndex(settings: IndexSettings, request: AppendRequ
   await checkInputs(request)
   const { dir, name } = settings
   if (!galleryExists(dir)) throw new NotFound(`index ${name} does not exist in ${dir}; create it with npx ppserve index build --name ${name} ...`)
+  const started = performance.now()
+  const calibration = calibrationSettings(settings.config.services.recognize)
+  // Embedded before the lock is taken (as for build), with the model the index holds now.
+  const before = await RecognitionGallery.open(dir, calibration)
+  if (request.model !== undefined && request.model !== before.model) {
+    throw new InvalidInput(`index ${name} holds ${before.model} features; appending ${request.model} features would mix two spaces (leave out --model, or build a new index)`)
+  }
+  const embedded = await embed(settings, before.model, request)
   return withIndexLock(dir, async () => {
-    const started = performance.now()
-    // Opened under the lock, so the new generation builds on the latest committed one.
-    const gallery = await RecognitionGallery.open(dir, calibrationSettings(settings.config.services.recognize))
-    if (request.model !== undefined && request.model !== gallery.model) {
-      throw new InvalidInput(`index ${name} holds ${gallery.model} features; appending ${request.model} features would mix two spaces (leave out --model, or build a new index)`)
+    // Opened again under the lock: the new generation builds on the latest committed one, and
+    // is whitened as that one is.
+    const gallery = await RecognitionGallery.open(dir, calibration)
+    if (gallery.model !== before.model) {
+      throw new InvalidInput(`index ${name} was rebuilt with ${gallery.model} features while ${before.model} features were being extracted; nothing was added (run the append again)`)
     }
     const sizeBefore = gallery.index.size
-    const embedded = await embed(settings, gallery.model, request)
     process.stderr.write(`index: adding ${embedded.vectors.length} images to ${name} as generation ${gallery.index.manifest.generation + 1}\n`)
     const ids = await gallery.add(embedded.vectors, embedded.items)
     return {

@@ -5,9 +5,11 @@
  * existing index is refused unless --force, which swaps a new one in.
  */
 import assert from 'node:assert/strict'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { lockFileOf } from '../../src/retrieval/folder-lock.js'
 import { RecognitionGallery } from '../../src/tasks/recognition/gallery.js'
 import { createIndexCliEnv, galleryLines, GALLERY_ROOT, indexCliSkip, parseInfo, type IndexCliEnv } from './helpers/index-cli.js'
 
@@ -97,6 +99,24 @@ describe('ppserve index build / append / remove / info', { skip: indexCliSkip, t
     const nothing = await env.index(['remove', '--name', 'drinks', '--id', '0'])
     assert.equal(nothing.code, 1)
     assert.match(nothing.stderr, /^ppserve: nothing to remove: no entry of index drinks matches ids 0\n$/)
+  })
+
+  it('append embeds its images before it takes the lock, so a writer holding it meanwhile is not kept waiting', async () => {
+    const lockFile = lockFileOf(path.join(env.indexesDir, 'drinks'))
+    writeFileSync(lockFile, `${process.pid} ${hostname()}\n`) // a live holder: a server replica mid-change
+    const run = await env.index(['append', '--name', 'drinks', '--data-file', env.dataFile('behind-lock.txt', lines.slice(40, 44)), '--image-root', GALLERY_ROOT], (child) => {
+      let seen = ''
+      child.stderr!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString()
+        if (seen.includes('waiting for index drinks')) rmSync(lockFile, { force: true }) // the holder finishes
+      })
+    })
+    rmSync(lockFile, { force: true })
+    assert.equal(run.code, 0, run.stderr)
+    const embedding = run.stderr.indexOf('embedding the images')
+    const waiting = run.stderr.indexOf('waiting for index drinks')
+    assert.ok(embedding >= 0 && waiting > embedding, `embedding first, then the wait for the lock:\n${run.stderr}`)
+    assert.match(run.stdout, /4 added/)
   })
 
   it('build --force replaces an index, built beside it and swapped in', async () => {
