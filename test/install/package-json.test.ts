@@ -16,7 +16,7 @@ const pkg = JSON.parse(read('package.json')) as {
   devDependencies: Record<string, string>
   allowScripts: Record<string, boolean>
 }
-const build = JSON.parse(read('tsconfig.build.json')) as { compilerOptions: { rootDir: string; outDir: string } }
+const build = JSON.parse(read('src/tsconfig.build.json')) as { compilerOptions: { rootDir: string; outDir: string } }
 
 describe('package.json', () => {
   test('denies the install scripts that download from GitHub (npm allowScripts, not a .npmrc key)', () => {
@@ -34,7 +34,9 @@ describe('package.json', () => {
   })
 
   test('the ppserve bin is the compiled src/cli/main.ts, which keeps its shebang', () => {
-    const { rootDir, outDir } = build.compilerOptions
+    // Its paths are relative to src/, where it lives (the project's top level is fixed).
+    const rootDir = path.join('src', build.compilerOptions.rootDir)
+    const outDir = path.join('src', build.compilerOptions.outDir)
     assert.equal(pkg.bin.ppserve, `${outDir}/cli/main.js`)
     assert.match(read(`${rootDir}/cli/main.ts`), /^#!\/usr\/bin\/env node\n/)
   })
