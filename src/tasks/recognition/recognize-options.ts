@@ -11,9 +11,10 @@ export const RecognizeOptionsSchema = z.strictObject({
     .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'must be an index name (letters, digits, _ . -)')
     .optional()
     .describe('Gallery to search (an index folder name).'),
-  score_thres: unit()
+  score_thres: z
+    .union([z.literal('auto'), unit()], { error: 'must be a number from 0 to 1, or "auto"' })
     .optional()
-    .describe("A box is kept when its best gallery hit's similarity reaches this; unset: the configured score_thres (auto: the gallery's fitted threshold)."),
+    .describe("A box is kept when its best gallery hit's similarity reaches this; `auto`: the searched gallery's fitted threshold; unset: the configured score_thres."),
   rec_nms_thresold: unit().optional().describe('IoU above which overlapping recognised boxes are merged (PaddleClas spelling).'),
   rec_nms_threshold: unit().optional().describe('Correctly spelt alias of rec_nms_thresold.'),
   return_k: integer({ min: 1, max: 50 }).optional().describe('Candidates to return per box (adds `candidates` to each result).'),

@@ -64,6 +64,10 @@ describe('score_thres: auto on the drink gallery', { skip, timeout: 300_000 }, (
     const photo = path.join(GALLERY_ROOT, outside!)
     assert.deepEqual(await recognize(photo), [], `${outside} is under the fitted threshold`)
     assert.ok((await recognize(photo, '?score_thres=0.3')).length >= 1, 'a lower request threshold names it')
+    assert.deepEqual(await recognize(photo, '?score_thres=auto'), [], 'a request may ask for the fitted threshold by name')
+    const bad = await fetch(`${server.url}/recognize?score_thres=high`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: await readFile(photo) })
+    assert.equal(bad.status, 422)
+    assert.match(await bad.text(), /score_thres: must be a number from 0 to 1, or \\"auto\\"/)
   })
 
   it('a gallery of other content (half of the labels) fits a different threshold', async () => {
