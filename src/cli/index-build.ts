@@ -91,7 +91,7 @@ export async function buildIndex(settings: IndexSettings, request: BuildRequest)
   return withIndexLock(settings.dir, async () => {
     const { method, metric, whiten, model } = request
     const gallery = await installIndex(settings.dir, request.force, (temp) =>
-      RecognitionGallery.create(temp, embedded.vectors, embedded.items, { model, method, metric, whiten, segments: embedded.segments, calibration: calibrationSettings(settings.config.services.recognize) }),
+      RecognitionGallery.create(temp, embedded.vectors, embedded.items, { model, method, metric, whiten, whitening: settings.config.services.recognize.index.whitening, segments: embedded.segments, calibration: calibrationSettings(settings.config.services.recognize) }),
     )
     return {
       action: 'build',

@@ -30,8 +30,9 @@ const USAGES: Record<IndexAction, string> = {
   build: `usage: ppserve index build --name NAME --data-file FILE --image-root DIR [options]
 
 Embeds every image of the data file with the feature model (progress on stderr) and creates the
-index (build_gallery.py's "new"), then prints a summary. PCA whitening is fitted on the images when
-there are at least 200 of them, and applied to every later item and query.
+index (build_gallery.py's "new"), then prints a summary. Whitening is fitted on the images when
+there are at least 200 of them (services.recognize.index.whitening: learned = PCA, then learned
+from the labels' differences; pca = PCA only), and applied to every later item and query.
 
 ${DATA}
   --method M           Flat | HNSW | IVF (default: services.recognize.index.method)

@@ -43,7 +43,7 @@ describe('serving config', () => {
     assert.equal(config.models.mirror, '../shared/assets')
     const deployment = {
       models: { mirror: '../shared/assets' },
-      services: { recognize: { build_missing: config.services.recognize.build_missing, score_calibration: { target_far: 0.025, fallback: 0.35 }, det_threshold: 0.1 } },
+      services: { recognize: { build_missing: config.services.recognize.build_missing, score_calibration: { target_far: 0.05, fallback: 0.35 }, det_threshold: 0.1 } },
     }
     assert.match(config.services.recognize.build_missing!.data_file, /drink_label_all\.txt$/)
     assert.deepEqual(config, parseConfig(deployment, 'empty'))

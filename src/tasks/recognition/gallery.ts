@@ -15,6 +15,7 @@ import type { IndexMethod, Metric } from '../../retrieval/vector-index.js'
 import { quoteValue } from '../../util/quote.js'
 import { DEFAULT_WHITENING_DIMS, MIN_WHITENING_GALLERY } from '../features/feature-defaults.js'
 import { decodeWhitening, encodeWhitening } from '../features/whitening-codec.js'
+import { fitLearnedWhitening } from '../features/learned-whitening.js'
 import { applyWhitening, fitWhitening, type Whitening } from '../features/whitening.js'
 
 const WHITENING_FILE = 'whitening.bin'
@@ -32,6 +33,8 @@ export interface GalleryCreateOptions {
   readonly method: IndexMethod
   /** Fit whitening when the gallery has at least MIN_WHITENING_GALLERY images (default true). */
   readonly whiten: boolean
+  /** Which whitening (src/tasks/features/learned-whitening.ts); default `learned`. */
+  readonly whitening?: 'learned' | 'pca' | undefined
   /** Per-tap segment lengths of the raw vectors. */
   readonly segments: readonly number[]
   /** How the acceptance threshold (score_thres: auto) is fitted on each generation. */
@@ -92,7 +95,7 @@ export class RecognitionGallery {
     if (galleryExists(dir)) throw new InvalidInput(`${dir} already holds a gallery; remove it first (or use --force)`)
     await rm(dir, { recursive: true, force: true }) // leftovers of an interrupted creation
     const whitening =
-      options.whiten && vectors.length >= MIN_WHITENING_GALLERY ? fitWhitening(vectors, DEFAULT_WHITENING_DIMS, options.segments) : undefined
+      options.whiten && vectors.length >= MIN_WHITENING_GALLERY ? fitGalleryWhitening(vectors, items, options) : undefined
     const dim = whitening ? whitening.outputDim : (vectors[0]?.length ?? 0)
     if (dim === 0) throw new InvalidInput('a gallery needs at least one image')
     if (whitening) {
@@ -165,6 +168,15 @@ export class RecognitionGallery {
   private transform(vector: Float32Array): Float32Array {
     return this.whitening ? applyWhitening(this.whitening, vector) : vector
   }
+}
+
+/** Learned whitening from the items' labels unless PCA was asked for or no label has two images. */
+function fitGalleryWhitening(vectors: readonly Float32Array[], items: readonly GalleryItem[], options: GalleryCreateOptions): Whitening {
+  const labels = items.map((item) => item.label)
+  if ((options.whitening ?? 'learned') === 'learned' && new Set(labels).size < labels.length) {
+    return fitLearnedWhitening(vectors, labels, DEFAULT_WHITENING_DIMS, options.segments)
+  }
+  return fitWhitening(vectors, DEFAULT_WHITENING_DIMS, options.segments)
 }
 
 function concatRows(rows: readonly Float32Array[], dim: number): Float32Array {

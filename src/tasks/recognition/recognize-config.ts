@@ -26,6 +26,12 @@ export const RecognizeConfigSchema = z.strictObject({
       method: z.enum(['Flat', 'HNSW', 'IVF']).default('Flat'),
       metric: z.enum(['IP', 'L2']).default('IP'),
       whiten: z.boolean().default(true),
+      /**
+       * `learned`: PCA whitening, then whitening by the differences between images of the same
+       * label (Radenović et al. 2016; held-out drink images R@1 90.9 → 94.3 %); `pca`: PCA only.
+       * Galleries without two images of any label get PCA.
+       */
+      whitening: z.enum(['learned', 'pca']).default('learned'),
     })
     .prefault({}),
   /** PaddleClas PP-ShiTu defaults (SPEC §3); each can be set per request. */

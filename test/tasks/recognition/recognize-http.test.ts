@@ -33,10 +33,10 @@ describe('POST /recognize and the gallery API', { skip, timeout: 300_000 }, () =
   let server: TestServer
 
   before(async () => {
-    // The whole gallery, as the shipped config builds it: whitening fitted on fewer images is
-    // noisier, and score_thres 0.35 is calibrated for this one.
+    // The whole gallery and the threshold fitted on it, as the shipped config has them:
+    // whitening fitted on fewer images is noisier.
     env = await createRecognitionEnv(Infinity)
-    server = await startTestServer(recognitionConfig(env))
+    server = await startTestServer(recognitionConfig(env, { score_thres: 'auto', score_calibration: { target_far: 0.05 } }))
   })
   after(async () => {
     await server?.close()
