@@ -48,3 +48,19 @@ export function leaveOneOutRecall(vectors: readonly Float32Array[], labels: read
   }
   return { queries, recallAt1: hits1 / queries, recallAt5: hits5 / queries }
 }
+
+/** Share of `queries` whose nearest `gallery` vector (inner product) has the query's label: held-out Recall@1. */
+export function heldOutRecallAt1(gallery: readonly Float32Array[], galleryLabels: readonly string[], queries: readonly Float32Array[], queryLabels: readonly string[]): number {
+  let hits = 0
+  queries.forEach((query, q) => {
+    let best = 0
+    let bestScore = -Infinity
+    gallery.forEach((vector, j) => {
+      let sum = 0
+      for (let k = 0; k < query.length; k++) sum += query[k]! * vector[k]!
+      if (sum > bestScore) [best, bestScore] = [j, sum]
+    })
+    if (galleryLabels[best] === queryLabels[q]) hits++
+  })
+  return hits / queries.length
+}

@@ -16,7 +16,7 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { extractGallery } from '../../../bench/lib/extract-gallery.js'
 import { readGalleryList } from '../../../bench/lib/gallery-list.js'
-import { leaveOneOutRecall } from '../../../bench/lib/leave-one-out.js'
+import { heldOutRecallAt1, leaveOneOutRecall } from '../../../bench/lib/leave-one-out.js'
 import { loadModelPackage } from '../../../src/runtime/model-package.js'
 import { pullModel } from '../../../src/runtime/pull/index.js'
 import { DEFAULT_FEATURE_MODEL, DEFAULT_WHITENING_DIMS } from '../../../src/tasks/features/feature-defaults.js'
@@ -77,24 +77,11 @@ describe(`${DEFAULT_FEATURE_MODEL} on the drink gallery (leave-one-out)`, { skip
     const heldOut = labels.map((label) => counts.get(label)! >= 2 && !seen.has(label) && seen.add(label) !== undefined)
     const kept = vectors.filter((_, i) => !heldOut[i])
     const keptLabels = labels.filter((_, i) => !heldOut[i])
+    const queries = vectors.filter((_, i) => heldOut[i])
+    const queryLabels = labels.filter((_, i) => heldOut[i])
     const recall = (whitening: ReturnType<typeof fitWhitening>) => {
-      const gallery = kept.map((v) => applyWhitening(whitening, v))
-      let hits = 0
-      let queries = 0
-      vectors.forEach((vector, i) => {
-        if (!heldOut[i]) return
-        queries++
-        const q = applyWhitening(whitening, vector)
-        let best = 0
-        let bestScore = -Infinity
-        gallery.forEach((g, j) => {
-          let s = 0
-          for (let k = 0; k < q.length; k++) s += q[k]! * g[k]!
-          if (s > bestScore) [best, bestScore] = [j, s]
-        })
-        if (keptLabels[best] === labels[i]) hits++
-      })
-      return hits / queries
+      const apply = (list: readonly Float32Array[]) => list.map((v) => applyWhitening(whitening, v))
+      return heldOutRecallAt1(apply(kept), keptLabels, apply(queries), queryLabels)
     }
     const pca = recall(fitWhitening(kept, DEFAULT_WHITENING_DIMS, spec.head.segments))
     const learned = recall(fitLearnedWhitening(kept, keptLabels, DEFAULT_WHITENING_DIMS, spec.head.segments))

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, test } from 'node:test'
+import { heldOutRecallAt1 } from '../../../bench/lib/leave-one-out.js'
 import { DEFAULT_WHITENING_DIMS } from '../../../src/tasks/features/feature-defaults.js'
 import { fitLearnedWhitening } from '../../../src/tasks/features/learned-whitening.js'
 import { decodeWhitening, encodeWhitening } from '../../../src/tasks/features/whitening-codec.js'
@@ -37,22 +38,10 @@ function gallery(labels: number, perLabel: number, seed: number) {
   return { vectors, labels: names }
 }
 
-/** Share of queries whose nearest gallery vector (cosine, after `whitening`) has their label. */
+/** Held-out Recall@1 after `whitening`. */
 function recallAt1(whitening: Whitening, gallery: readonly Float32Array[], galleryLabels: readonly string[], queries: readonly Float32Array[], queryLabels: readonly string[]): number {
-  const g = gallery.map((v) => applyWhitening(whitening, v))
-  let hits = 0
-  queries.forEach((query, q) => {
-    const v = applyWhitening(whitening, query)
-    let best = 0
-    let bestScore = -Infinity
-    g.forEach((w, j) => {
-      let s = 0
-      for (let k = 0; k < v.length; k++) s += v[k]! * w[k]!
-      if (s > bestScore) [best, bestScore] = [j, s]
-    })
-    if (galleryLabels[best] === queryLabels[q]) hits++
-  })
-  return hits / queries.length
+  const apply = (vectors: readonly Float32Array[]) => vectors.map((v) => applyWhitening(whitening, v))
+  return heldOutRecallAt1(apply(gallery), galleryLabels, apply(queries), queryLabels)
 }
 
 describe('learned whitening', () => {
