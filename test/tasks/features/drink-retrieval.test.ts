@@ -74,7 +74,11 @@ describe(`${DEFAULT_FEATURE_MODEL} on the drink gallery (leave-one-out)`, { skip
     const seen = new Set<string>()
     const counts = new Map<string, number>()
     for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1)
-    const heldOut = labels.map((label) => counts.get(label)! >= 2 && !seen.has(label) && seen.add(label) !== undefined)
+    const heldOut = labels.map((label) => {
+      if (counts.get(label)! < 2 || seen.has(label)) return false
+      seen.add(label) // the first image of each label with two or more
+      return true
+    })
     const kept = vectors.filter((_, i) => !heldOut[i])
     const keptLabels = labels.filter((_, i) => !heldOut[i])
     const queries = vectors.filter((_, i) => heldOut[i])
