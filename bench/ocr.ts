@@ -17,7 +17,7 @@ import { createServices, type Services } from '../src/server/services.js'
 import { executeTask } from '../src/server/task-request.js'
 import type { OcrLine } from '../src/tasks/ocr/ocr-service.js'
 import { agreement, type Agreement } from './lib/agreement.js'
-import { parseBenchArgs, UsageError } from './lib/args.js'
+import { parseBenchArgs, runBench } from './lib/args.js'
 import { runHttpLoad, type HttpLoadResult } from './lib/http-load.js'
 import { loadImages, type BenchImage } from './lib/images.js'
 import { machineInfo } from './lib/machine.js'
@@ -173,12 +173,4 @@ async function main(): Promise<number> {
   return 0
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    console.error(error instanceof UsageError ? error.message : error)
-    process.exitCode = 1
-  },
-)
+runBench(main)

@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEFAULT_CONFIG_PATH } from '../src/config/load-config.js'
-import { parseCommandLine, UsageError } from './lib/args.js'
+import { parseCommandLine, runBench, UsageError } from './lib/args.js'
 import { ASSETS_DIR, PROJECT_ROOT } from './lib/bench-config.js'
 import { loadImages } from './lib/images.js'
 import { formatLoad, machineInfo } from './lib/machine.js'
@@ -172,12 +172,4 @@ async function main(): Promise<number> {
   return 0
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code
-  },
-  (error: unknown) => {
-    console.error(error instanceof UsageError ? error.message : error)
-    process.exitCode = 1
-  },
-)
+runBench(main)

@@ -23,6 +23,19 @@ export function parseCommandLine<T>(parse: (argv: readonly string[]) => T, usage
   }
 }
 
+/** Runs a benchmark's `main`: its result is the exit code; a UsageError prints its message alone, any other error in full (exit 1). */
+export function runBench(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code
+    },
+    (error: unknown) => {
+      console.error(error instanceof UsageError ? error.message : error)
+      process.exitCode = 1
+    },
+  )
+}
+
 export const USAGE = 'usage: npm run bench:ocr -- [--config FILE] [--passes N] [--json FILE]'
 
 const OPTIONS = {

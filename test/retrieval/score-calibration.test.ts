@@ -14,6 +14,7 @@ import { readPaddleClasIndex } from '../../src/retrieval/paddleclas-import.js'
 import { acceptRate, calibrate, chooseThreshold, DEFAULT_CALIBRATION, leaveOneOutScores, MAX_CALIBRATION_QUERIES, spreadPositions } from '../../src/retrieval/score-calibration.js'
 import { VectorIndex, type Metric } from '../../src/retrieval/vector-index.js'
 import { seededRandom } from '../../src/util/seeded-random.js'
+import { turnsDuring } from '../helpers/event-loop-turns.js'
 import { asset, needsSharedAssets } from '../helpers/shared-assets.js'
 import { needsFaiss } from './helpers/needs-faiss.js'
 
@@ -116,15 +117,7 @@ describe('calibrate on synthetic galleries', { skip: needsFaiss }, () => {
     assert.deepEqual(spreadPositions(3, 4), [0, 1, 2])
     const g = clusters(1000, 5, DIM, 0.3, 6)
     const index = flat(g.vectors, DIM)
-    let turns = 0
-    let counting = true
-    const tick = () => {
-      turns++
-      if (counting) setImmediate(tick)
-    }
-    setImmediate(tick)
-    const sampled = await calibrate(index, g.labels, settings)
-    counting = false
+    const { result: sampled, turns } = await turnsDuring(() => calibrate(index, g.labels, settings))
     assert.equal(sampled.items, 5000)
     assert.equal(sampled.impostors, MAX_CALIBRATION_QUERIES)
     assert.ok(turns >= MAX_CALIBRATION_QUERIES / 32 - 1, `${turns} turns of the event loop during the fit`)

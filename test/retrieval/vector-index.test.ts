@@ -4,6 +4,7 @@ import { InvalidVectors } from '../../src/retrieval/errors.js'
 import { faiss } from '../../src/retrieval/faiss-loader.js'
 import { VectorIndex, ivfListCount } from '../../src/retrieval/vector-index.js'
 import type { IndexMethod, Metric } from '../../src/retrieval/vector-index.js'
+import { turnsDuring } from '../helpers/event-loop-turns.js'
 import { needsFaiss } from './helpers/needs-faiss.js'
 import { row, unitVectors } from './helpers/vectors.js'
 
@@ -94,15 +95,7 @@ describe('VectorIndex', { skip: needsFaiss }, () => {
   it('searches off the event loop: callbacks run while faiss searches, and the answer equals the synchronous search', async () => {
     const index = VectorIndex.empty({ dim: 128, metric: 'IP', method: 'Flat' }).withAdded(unitVectors(40_000, 128, 11))
     const queries = unitVectors(64, 128, 12)
-    let turns = 0
-    let searching = true
-    const tick = () => {
-      turns++
-      if (searching) setImmediate(tick)
-    }
-    setImmediate(tick)
-    const hits = await index.search(queries, 3)
-    searching = false
+    const { result: hits, turns } = await turnsDuring(() => index.search(queries, 3))
     assert.ok(turns > 0, 'no callback ran during the search: it held the event loop')
     const sync = faiss().Index.fromBuffer(index.toBytes()).search(Array.from(queries), 3)
     assert.deepEqual(hits.flat().map((h) => h.position), sync.labels)
