@@ -11,6 +11,7 @@ import type { Tensor } from '../../src/runtime/tensor.js'
 import { createFeatureOp } from '../../src/tasks/features/feature-op.js'
 import { featureExtractorSpec, type FeatureExtractorInfo } from '../../src/tasks/features/feature-extractor.js'
 import type { Image } from '../../src/vision/image.js'
+import { STANDALONE_CALL } from '../../src/engine/batch-call.js'
 
 export interface GalleryFeatures {
   readonly spec: FeatureExtractorInfo
@@ -43,7 +44,7 @@ export async function extractGallery(pkg: ModelPackage, images: readonly Image[]
       const input = { images: images.slice(start, start + options.batchSize) }
       const started = performance.now()
       const items = await op.preprocess(input, ctx)
-      const outputs = await op.process(items)
+      const outputs = await op.process(items, STANDALONE_CALL)
       const failed = outputs.find((o) => o instanceof Error)
       if (failed) throw failed
       vectors.push(...(await op.postprocess(input, outputs as Array<Record<string, Tensor>>, items, ctx)))

@@ -25,6 +25,7 @@ import type { Image, Point, Quad } from '../../src/vision/image.js'
 import { miniBox } from '../../src/vision/mini-box.js'
 import type { BenchImage } from './images.js'
 import { progress, progressDone } from './progress.js'
+import { STANDALONE_CALL } from '../../src/engine/batch-call.js'
 
 /** A text-line crop and the size the recogniser resizes it to. */
 export interface LineInput {
@@ -82,7 +83,7 @@ export async function captureOcrInputs(images: readonly BenchImage[], configFile
       try {
         // The op's three stages as the engine runs them for one request.
         const items = await op.preprocess(input, ctx)
-        ;[map] = (await op.process(items)) as ProbabilityMap[]
+        ;[map] = (await op.process(items, STANDALONE_CALL)) as ProbabilityMap[]
         boxes = await op.postprocess(input, [map!], items, ctx)
       } finally {
         ctx.dispose() // its deadline timer would keep the process alive

@@ -5,6 +5,7 @@
  * every model call of that request is attributed to it. The floor (./floor.ts) replays them.
  */
 import path from 'node:path'
+import type { BatchCall } from '../../src/engine/batch-call.js'
 import type { ServingConfig } from '../../src/config/schema.js'
 import type { ModelSession } from '../../src/runtime/session.js'
 import type { Tensor } from '../../src/runtime/tensor.js'
@@ -49,11 +50,11 @@ export async function recordFeeds(config: ServingConfig, taskName: string, image
     return {
       inputs: session.inputs,
       outputs: session.outputs,
-      run(feeds: Readonly<Record<string, Tensor>>) {
+      run(feeds: Readonly<Record<string, Tensor>>, call?: BatchCall) {
         // Copied now: run() transfers the feeds' buffers to a worker thread.
         const copies = Object.entries(feeds).map(([name, t]) => ({ name, dtype: dtypes.get(name) ?? 'float32', dims: [...t.dims], data: t.data.slice() }))
         current?.push({ modelPath, feeds: copies })
-        return session.run(feeds)
+        return session.run(feeds, call)
       },
       close: () => session.close(),
     }

@@ -4,20 +4,20 @@
  * process() calls in flight, and routes every result back to the request it came from.
  */
 import { performance } from 'node:perf_hooks'
-import { withBatchDeadline } from './batch-deadline.js'
+import type { BatchCall } from './batch-call.js'
 import { coveredTime, type Interval } from './busy-time.js'
 import { Cancelled, InferenceError, Overloaded, isServingError, type ServingError } from './errors.js'
 import type { OpSettings, OpStats } from './op.js'
 
-export type ProcessFn<Item, ItemOut> = (batch: readonly Item[]) => Promise<Array<ItemOut | Error>>
+export type ProcessFn<Item, ItemOut> = (batch: readonly Item[], call: BatchCall) => Promise<Array<ItemOut | Error>>
 
 /** What a request gets back once every one of its items has been processed. */
 export interface BatchResult<ItemOut> {
   /** One output per submitted item, in submission order. */
   outputs: ItemOut[]
-  /** Time the request's items waited in the queue, i.e. not inside a process() call (ms). */
+  /** Time the request's items waited: in the queue, and inside a process() call for cores or an instance (ms). */
   queuedMs: number
-  /** Time covered by the process() calls that carried the request's items (ms). */
+  /** Time covered by the model work of the process() calls that carried the request's items (ms). */
   processMs: number
   /** performance.now() when the request's last batch ended. */
   doneAt: number
@@ -72,7 +72,7 @@ export class BatchQueue<Item, ItemOut> {
 
   /**
    * Queues a request's items; settles once all are processed, one fails, or `signal` aborts.
-   * `deadlineAt` (performance.now() time) is handed to the model runtime (./batch-deadline.ts).
+   * `deadlineAt` (performance.now() time) is handed to the model runtime (./batch-call.ts).
    */
   submit(items: readonly Item[], signal: AbortSignal, deadlineAt?: number): Promise<BatchResult<ItemOut>> {
     if (this.#stopped) return Promise.reject(new Cancelled('server is shutting down'))
@@ -159,10 +159,12 @@ export class BatchQueue<Item, ItemOut> {
   async #runBatch(batch: Array<Entry<Item, ItemOut>>): Promise<void> {
     const items = batch.map((entry) => entry.item)
     const span: Interval = { start: performance.now(), end: 0 }
+    let waitedMs = 0
+    const call: BatchCall = { deadlineAt: latestDeadline(batch), waited: (ms) => (waitedMs += ms) }
     let outputs: Array<ItemOut | Error> = []
     let failure: ServingError | undefined
     try {
-      outputs = await withBatchDeadline(latestDeadline(batch), () => this.process(items))
+      outputs = await this.process(items, call)
       if (!Array.isArray(outputs) || outputs.length !== items.length) {
         const got = Array.isArray(outputs) ? `${outputs.length} outputs` : typeof outputs
         failure = new InferenceError(`op "${this.name}" returned ${got} for a batch of ${items.length} items`)
@@ -173,6 +175,8 @@ export class BatchQueue<Item, ItemOut> {
     span.end = performance.now()
     const ms = span.end - span.start
     this.#batchMs = this.#batchMs === 0 ? ms : 0.8 * this.#batchMs + 0.2 * ms
+    // The requests' model time starts once the runtime stopped waiting (for cores, say).
+    span.start = Math.min(span.end, span.start + waitedMs)
     batch.forEach((entry, i) => this.#deliver(entry, failure ?? outputs[i]!, span))
   }
 

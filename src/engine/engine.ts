@@ -58,9 +58,9 @@ export class Engine {
     if (this.#stopping !== undefined) throw new Cancelled(`cannot register op "${op.name}": server is shutting down`)
     if (this.#queues.has(op.name)) throw new ConfigError(`op "${op.name}" is registered twice`)
     const valid = capBatchSize(op.name, validateOpSettings(op.name, settings), model)
-    const queue = new BatchQueue<Item, ItemOut>(op.name, valid, (batch) => {
+    const queue = new BatchQueue<Item, ItemOut>(op.name, valid, (batch, call) => {
       this.tracer.recordBatch(op.name, batch.length)
-      return op.process(batch)
+      return op.process(batch, call)
     })
     this.#queues.set(op.name, queue)
     return new OpRunner(op, queue, this.tracer)

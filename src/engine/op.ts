@@ -2,6 +2,7 @@
  * The contract between a task and the engine. An op is three functions; everything between them
  * (queues, batching, concurrency, deadlines, timing) belongs to the engine.
  */
+import type { BatchCall } from './batch-call.js'
 import type { RequestContext } from './request-context.js'
 
 export interface Op<In, Item, ItemOut, Out> {
@@ -9,8 +10,9 @@ export interface Op<In, Item, ItemOut, Out> {
   /** Per request: turns one input into the items that go to the model (may be none). */
   preprocess(input: In, ctx: RequestContext): Item[] | Promise<Item[]>
   /** One model call over items that may come from several requests. Return one entry per item, in order;
-   *  an Error entry fails only that item's request. Throwing fails every request in the batch. */
-  process(batch: readonly Item[]): Promise<Array<ItemOut | Error>>
+   *  an Error entry fails only that item's request. Throwing fails every request in the batch.
+   *  `call` goes to the model's run() (deadline, waits). */
+  process(batch: readonly Item[], call: BatchCall): Promise<Array<ItemOut | Error>>
   /** Per request: `outputs[i]` is the model's answer for `items[i]`. */
   postprocess(input: In, outputs: ItemOut[], items: Item[], ctx: RequestContext): Out | Promise<Out>
 }

@@ -7,6 +7,7 @@
  * when the last run() and the last lease (a request that validated against this version and has
  * items queued for it) are done, so in-flight requests finish on the version they started with.
  */
+import { STANDALONE_CALL, type BatchCall } from '../engine/batch-call.js'
 import { InferenceError, ModelLoadError, ModelNotReady } from '../engine/errors.js'
 import { log } from '../util/log.js'
 import { contractMismatches, narrowShape } from './model-contract.js'
@@ -100,13 +101,13 @@ export class Model {
   }
 
   /** Runs the model on feeds given by alias and returns every fetch by alias. */
-  async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  async run(feeds: Readonly<Record<string, Tensor>>, call: BatchCall = STANDALONE_CALL): Promise<Record<string, Tensor>> {
     if (this.#closed) throw this.#gone()
     this.#busy++
     try {
       const byName: Record<string, Tensor> = {}
       for (const [alias, tensor] of Object.entries(feeds)) byName[this.pkg.feed(alias).name] = tensor
-      const outputs = await this.session.run(byName)
+      const outputs = await this.session.run(byName, call)
       const byAlias: Record<string, Tensor> = {}
       for (const spec of this.pkg.manifest.fetches) {
         const tensor = outputs[spec.name]

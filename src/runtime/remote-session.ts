@@ -11,7 +11,7 @@
  * metadata until the first probe fetches it and checks the contract.
  */
 import type { RemoteModelConfig } from '../config/remote-models.js'
-import { batchDeadline, trackBatchDeadlines } from '../engine/batch-deadline.js'
+import type { BatchCall } from '../engine/batch-call.js'
 import { DeadlineExceeded, InferenceError, ModelNotReady, ServingError } from '../engine/errors.js'
 import { ConcurrencyLimit } from '../util/concurrency-limit.js'
 import { log } from '../util/log.js'
@@ -45,7 +45,6 @@ interface ModelTensors {
 
 /** Opens the session: fetches the model's metadata now, or leaves it unreachable to retry later. */
 export async function openRemoteSession(pkg: ModelPackage, config: RemoteModelConfig): Promise<RemoteSession> {
-  trackBatchDeadlines()
   const session = new KServeRemoteSession(pkg, config)
   await session.connect()
   return session
@@ -103,19 +102,20 @@ class KServeRemoteSession implements RemoteSession {
     }
   }
 
-  async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  async run(feeds: Readonly<Record<string, Tensor>>, call?: BatchCall): Promise<Record<string, Tensor>> {
     if (this.#closing.signal.aborted) throw new InferenceError(`${this.#label}: session is closed`)
     const health = this.health()
     if (health.state !== 'ready') throw new ModelNotReady(health.message ?? `${this.#label} is ${health.state}`)
     // The call may not outlive the batch's requests: min(timeout_ms, the latest request deadline).
     const now = performance.now()
-    const deadline = batchDeadline()
+    const deadline = call?.deadlineAt
     const cutByRequestDeadline = deadline !== undefined && deadline - now < this.#config.timeout_ms
     const budgetMs = cutByRequestDeadline ? deadline - now : this.#config.timeout_ms
     const signal = this.#signal(budgetMs)
     let release: () => void
     try {
       release = await this.#slots.acquire(signal)
+      call?.waited(performance.now() - now)
     } catch {
       // Waiting for a slot is not the remote failing to answer: no state change.
       throw this.#timeoutError(cutByRequestDeadline, 'waiting for one of its max_in_flight slots')

@@ -3,6 +3,7 @@
  * worker threads, or a deterministic fake in tests. Feeds and fetches use real tensor names;
  * aliasing happens one level up (src/runtime/model.ts).
  */
+import type { BatchCall } from '../engine/batch-call.js'
 import type { Tensor } from './tensor.js'
 
 /** A graph input or output as the model itself declares it, for checking manifests against. */
@@ -17,7 +18,8 @@ export interface TensorInfo {
 export interface ModelSession {
   readonly inputs: readonly TensorInfo[]
   readonly outputs: readonly TensorInfo[]
-  run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>
+  /** `call` tells the batch's deadline and takes the time spent waiting before the model ran. */
+  run(feeds: Readonly<Record<string, Tensor>>, call?: BatchCall): Promise<Record<string, Tensor>>
   close(): Promise<void>
 }
 

@@ -8,7 +8,9 @@
  * workers run calls that overlap others, and one more worker with a session of `wideThreads`
  * intra-op threads runs a call that has the cores to itself.
  */
+import { performance } from 'node:perf_hooks'
 import type { Worker } from 'node:worker_threads'
+import type { BatchCall } from '../engine/batch-call.js'
 import { InferenceError, ModelLoadError } from '../engine/errors.js'
 import { log } from '../util/log.js'
 import type { CpuBudget, CpuGrant } from './cpu-budget.js'
@@ -20,6 +22,10 @@ import { transferList, type WorkerReply, type WorkerRequest } from './worker-pro
 interface PendingCall {
   readonly feeds: Record<string, Tensor>
   readonly grant: CpuGrant | undefined
+  /** performance.now() when run() was called: the wait for threads and a worker ends at dispatch. */
+  readonly calledAt: number
+  /** Where the wait is reported, so the engine counts it as queued rather than model time. */
+  readonly batchCall: BatchCall | undefined
   resolve: (outputs: Record<string, Tensor>) => void
   reject: (error: Error) => void
 }
@@ -73,6 +79,7 @@ export async function createWorkerPoolSession(
 
   const dispatch = (slot: PoolWorker, call: PendingCall) => {
     const id = nextId++
+    call.batchCall?.waited(performance.now() - call.calledAt)
     slot.current = { id, ...call }
     const request: WorkerRequest = { id, feeds: call.feeds }
     slot.worker.postMessage(request, transferList(call.feeds))
@@ -145,13 +152,14 @@ export async function createWorkerPoolSession(
   return {
     inputs: first.inputs,
     outputs: first.outputs,
-    run(feeds) {
+    run(feeds, batchCall) {
       if (closed) return Promise.reject(new InferenceError(`session for ${modelPath} is closed`))
+      const calledAt = performance.now()
       return new Promise((resolve, reject) => {
-        if (!plan) return enqueue({ feeds, grant: undefined, resolve, reject })
+        if (!plan) return enqueue({ feeds, grant: undefined, calledAt, batchCall, resolve, reject })
         plan.budget
           .acquire({ narrow: narrowThreads, wide: wideThreads })
-          .then((grant) => enqueue({ feeds, grant, resolve, reject }))
+          .then((grant) => enqueue({ feeds, grant, calledAt, batchCall, resolve, reject }))
       })
     },
     async close() {

@@ -6,7 +6,7 @@ import { formatMs, h } from './dom.js'
 import type { TimingPart } from './server-timing.js'
 
 const STAGE_HELP =
-  'Server-Timing per op: in = queued for a batch, prep = preprocessing, midp = in the model, postp = postprocessing, out = back to the request'
+  'Server-Timing per op: in = queued (for a batch, cores or an instance), prep = preprocessing, midp = in the model, postp = postprocessing, out = back to the request'
 
 function byOp(parts: readonly TimingPart[]): Map<string, TimingPart[]> {
   const ops = new Map<string, TimingPart[]>()

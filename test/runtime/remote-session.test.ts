@@ -10,7 +10,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { RemoteModelSchema, type RemoteModelConfig } from '../../src/config/remote-models.js'
-import { withBatchDeadline } from '../../src/engine/batch-deadline.js'
 import { DeadlineExceeded, InferenceError, ModelNotReady } from '../../src/engine/errors.js'
 import { loadModelPackage, type ModelPackage } from '../../src/runtime/model-package.js'
 import { ModelRegistry } from '../../src/runtime/model-registry.js'
@@ -137,7 +136,7 @@ describe('remote session (KServe v2)', () => {
   it('is cut by the batch deadline when that comes first: 504, and the remote stays ready', async () => {
     const server = await stub({ delayMs: Infinity })
     const s = await session(remote(server.url, { timeout_ms: 5000 }))
-    const { ms, error } = await elapsed(() => withBatchDeadline(performance.now() + 200, () => s.run(feeds())))
+    const { ms, error } = await elapsed(() => s.run(feeds(), { deadlineAt: performance.now() + 200, waited: () => {} }))
     assert.ok(error instanceof DeadlineExceeded, String(error))
     assert.ok(ms < 1000, `took ${ms} ms`)
     assert.ok(server.deadlines[0]! <= 200, String(server.deadlines))

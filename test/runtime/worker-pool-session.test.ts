@@ -117,6 +117,28 @@ describe('worker pool session within a CPU budget', () => {
     }
   })
 
+  it('reports the time a call waited for threads and a worker, so the engine does not count it as model time', async () => {
+    const pool = await createWorkerPoolSession(CLS, OPTIONS, 1, { budget: new CpuBudget(1), wideThreads: 1 })
+    try {
+      const waits: number[] = []
+      const totals: number[] = []
+      await Promise.all(
+        [1, 2, 3, 4].map(async (seed, i) => {
+          const started = performance.now()
+          await pool.run(input(seed), { deadlineAt: undefined, waited: (ms) => (waits[i] = ms) })
+          totals[i] = performance.now() - started
+        }),
+      )
+      // One thread: the calls run one after another, each waiting for all before it.
+      assert.equal(waits.length, 4)
+      for (let i = 1; i < 4; i++) assert.ok(waits[i]! > waits[i - 1]!, `waits ${waits.map((w) => w.toFixed(1))}`)
+      assert.ok(waits[3]! >= totals[0]! * 0.9, `last wait ${waits[3]!.toFixed(1)} ms, first call ${totals[0]!.toFixed(1)} ms`)
+      for (let i = 0; i < 4; i++) assert.ok(waits[i]! < totals[i]!, 'a wait is part of its call')
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('releases the grant of a call that fails', async () => {
     const budget = new RecordingBudget(2)
     const pool = await createWorkerPoolSession(CLS, OPTIONS, 1, { budget, wideThreads: 2 })

@@ -31,10 +31,10 @@ function countingOcrSessions(delay: { ms: number }, calls: DetCalls): SessionFac
     if (!path.basename(modelPath).includes('det')) return session
     return {
       ...session,
-      run(feeds) {
+      run(feeds, call) {
         calls.runs++
         calls.items += feeds.x!.dims[0] ?? 0
-        return session.run(feeds)
+        return session.run(feeds, call)
       },
     }
   }

@@ -32,9 +32,9 @@ export function createClassifyOp(name: string, model: Model, spec: ClassifierSpe
   return {
     name,
     preprocess: (input) => [spec.preprocess(input.image)],
-    async process(batch) {
+    async process(batch, call) {
       const { width, height } = batch[0]!
-      const { prediction } = await model.run({ image: stackBatch(batch.map((item) => item.chw), [3, height, width]) })
+      const { prediction } = await model.run({ image: stackBatch(batch.map((item) => item.chw), [3, height, width]) }, call)
       return splitBatch(prediction!)
     },
     postprocess(input, [row]) {

@@ -23,11 +23,11 @@ export function createDetectOp(name: string, model: Model, spec: DetectorSpec): 
   return {
     name,
     preprocess: (input) => [spec.preprocess(input.image)],
-    async process(batch) {
+    async process(batch, call) {
       const heads: HeadLevel[][] = []
       for (let start = 0; start < batch.length; start += spec.maxBatch) {
         const chunk = batch.slice(start, start + spec.maxBatch)
-        const outputs = await model.run({ image: stackBatch(chunk.map((item) => item.chw), [3, height, width]) })
+        const outputs = await model.run({ image: stackBatch(chunk.map((item) => item.chw), [3, height, width]) }, call)
         heads.push(...splitHeads(outputs, spec.params.strides, chunk.length))
       }
       return heads

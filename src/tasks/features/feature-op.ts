@@ -44,9 +44,9 @@ export function createFeatureOp(name: string, model: Model, spec: FeatureExtract
   return {
     name,
     preprocess: (input) => input.images.map((image) => spec.preprocess(image)),
-    async process(batch) {
+    async process(batch, call) {
       const { width, height } = batch[0]!
-      const outputs = await model.run({ image: stackBatch(batch.map((item) => item.chw), [3, height, width]) })
+      const outputs = await model.run({ image: stackBatch(batch.map((item) => item.chw), [3, height, width]) }, call)
       return batch.map((_, i) => itemOutputs(outputs, aliases, i, batch.length))
     },
     postprocess: (_input, rows) => rows.map((outputs) => spec.head.extract(outputs, 1)[0]!),

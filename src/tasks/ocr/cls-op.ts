@@ -44,8 +44,8 @@ export function createClsOp(model: Model, spec: ClsSpec): Op<ClsInput, Float32Ar
     preprocess(input) {
       return input.crops.map((crop) => normalizeTextLine(crop, height, textLineWidth(crop, height, width), width, normalization))
     },
-    async process(batch) {
-      const { probs } = await model.run({ image: stackBatch(batch, [3, height, width]) })
+    async process(batch, call) {
+      const { probs } = await model.run({ image: stackBatch(batch, [3, height, width]) }, call)
       return splitBatch(probs!).map((row) => {
         if (row.length !== labels.length) throw new InferenceError(`model ${model.name} scored ${row.length} classes for ${labels.length} labels`)
         const best = argmax(row)

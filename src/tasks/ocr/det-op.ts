@@ -2,6 +2,7 @@
  * Text detection op: DetResizeForTest + normalisation (preprocess), the DB network (process),
  * DB postprocess + reading-order sort (postprocess).
  */
+import type { BatchCall } from '../../engine/batch-call.js'
 import type { Op } from '../../engine/op.js'
 import type { Model } from '../../runtime/model.js'
 import { splitBatch, stackBatch } from '../../runtime/tensor.js'
@@ -26,7 +27,7 @@ interface DetItem {
 }
 
 /** Runs one model call per distinct input size: images of different sizes cannot share a tensor. */
-async function runGroupedBySize(model: Model, batch: readonly DetItem[]): Promise<ProbabilityMap[]> {
+async function runGroupedBySize(model: Model, batch: readonly DetItem[], call: BatchCall): Promise<ProbabilityMap[]> {
   const groups = new Map<string, number[]>()
   batch.forEach((item, i) => {
     const key = `${item.width}x${item.height}`
@@ -39,7 +40,7 @@ async function runGroupedBySize(model: Model, batch: readonly DetItem[]): Promis
       indices.map((i) => batch[i]!.chw),
       [3, height, width],
     )
-    const { prob_map: probMap } = await model.run({ image: input })
+    const { prob_map: probMap } = await model.run({ image: input }, call)
     const [, , mapHeight = 0, mapWidth = 0] = probMap!.dims
     splitBatch(probMap!).forEach((data, k) => {
       maps[indices[k]!] = { data, width: mapWidth, height: mapHeight }
@@ -56,7 +57,7 @@ export function createDetOp(model: Model, normalization: NormalizeSpec): Op<DetI
       const resized = resizeImage(input.image, width, height, 'bilinear')
       return [{ chw: normalizeToChw(resized, normalization), width, height }]
     },
-    process: (batch) => runGroupedBySize(model, batch),
+    process: (batch, call) => runGroupedBySize(model, batch, call),
     postprocess(input, [map]) {
       return sortBoxesReadingOrder(dbPostprocess(map!, input.image.width, input.image.height, input.db))
     },

@@ -56,10 +56,10 @@ export function createRecOp(model: Model, spec: RecSpec): Op<RecInput, RecItem, 
         return { index, width, chw: normalizeTextLine(crop, height, width, width, normalization) }
       })
     },
-    async process(batch) {
+    async process(batch, call) {
       const planeWidth = Math.max(minWidth, ...batch.map((item) => item.width))
       const data = padToBatch(batch, height, planeWidth)
-      const { probs } = await model.run({ image: { data, dims: [batch.length, 3, height, planeWidth] } })
+      const { probs } = await model.run({ image: { data, dims: [batch.length, 3, height, planeWidth] } }, call)
       const [, steps = 0, classes = 0] = probs!.dims
       const size = steps * classes
       return batch.map((_, i) => ({ probs: probs!.data.subarray(i * size, (i + 1) * size), steps, classes }))

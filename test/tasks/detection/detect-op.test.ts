@@ -19,6 +19,7 @@ import type { Detection } from '../../../src/tasks/detection/picodet-postprocess
 import { createImage, type ChannelOrder, type Image } from '../../../src/vision/image.js'
 import { float32 } from '../../helpers/tensor-info.js'
 import { bins, level } from './head-fixtures.js'
+import { STANDALONE_CALL } from '../../../src/engine/batch-call.js'
 
 const HOT = { cell: 6, scores: [0.3, 0.9], sides: [bins({ 1: 0.5, 2: 0.5 }), bins({ 0: 1 }), bins({ 0: 1, 1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1 }), bins({ 0: 0.25, 2: 0.75 })] } as const
 const S8 = level(8, 4, 4, 2, [HOT])
@@ -104,7 +105,7 @@ describe('detection op on a fake PicoDet', () => {
     const op = createDetectOp('detect:fixed', Model.attach(pkg, fakePicoDet(calls)), await loadDetectorSpec(pkg))
     const inputs = [redImage(230), redImage(102)].map((image) => ({ image }))
     const items = await Promise.all(inputs.map(async (input) => (await op.preprocess(input, undefined as never))[0]!))
-    const outputs = await op.process(items)
+    const outputs = await op.process(items, STANDALONE_CALL)
     assert.deepEqual(calls, [1, 1])
     const results = await Promise.all(inputs.map((input, i) => op.postprocess(input, [outputs[i] as never], [items[i]!], undefined as never)))
     assert.deepEqual(results.map((r) => r.map((d) => [d.label, round(d.score)])), [

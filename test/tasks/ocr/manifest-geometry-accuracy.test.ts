@@ -23,6 +23,7 @@ import type { Image } from '../../../src/vision/image.js'
 import { rotate180 } from '../../../src/vision/rotate.js'
 import { asset, needsSharedAssets, PROJECT_ROOT } from '../../helpers/shared-assets.js'
 import { KNOWN_SECTIONS } from '../../runtime/known-sections.js'
+import { STANDALONE_CALL } from '../../../src/engine/batch-call.js'
 
 const SESSION_OPTIONS = { ...DEFAULT_SESSION_OPTIONS, intraOpThreads: 1 }
 
@@ -55,7 +56,7 @@ async function read(model: Model, crop: Image): Promise<RecognizedText> {
   const op = createRecOp(model, await recSpecOf(model, MAX_REC_WIDTH))
   const input = { crops: [crop] }
   const items = await op.preprocess(input, undefined as never)
-  const outputs = await op.process(items)
+  const outputs = await op.process(items, STANDALONE_CALL)
   const [text] = await op.postprocess(input, outputs as never, items, undefined as never)
   return text!
 }
@@ -64,7 +65,7 @@ async function classify(model: Model, crop: Image) {
   const op = createClsOp(model, clsSpecOf(model))
   const input = { crops: [crop], thresh: 0.9 }
   const items = await op.preprocess(input, undefined as never)
-  const outputs = await op.process(items)
+  const outputs = await op.process(items, STANDALONE_CALL)
   return op.postprocess(input, outputs as never, items, undefined as never)
 }
 

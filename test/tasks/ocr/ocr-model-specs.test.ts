@@ -23,6 +23,7 @@ import { createImage, type Image } from '../../../src/vision/image.js'
 import { rotate180 } from '../../../src/vision/rotate.js'
 import { float32 } from '../../helpers/tensor-info.js'
 import { KNOWN_SECTIONS } from '../../runtime/known-sections.js'
+import { STANDALONE_CALL } from '../../../src/engine/batch-call.js'
 
 const NORMALIZE = `  - NormalizeImage: { scale: 1.0/255.0, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }
   - ToCHWImage:
@@ -86,7 +87,7 @@ async function classify(model: Model, thresh = 0.9) {
   const op = createClsOp(model, clsSpecOf(model))
   const input = { crops: [crop()], thresh }
   const items = await op.preprocess(input, undefined as never)
-  const outputs = await op.process(items)
+  const outputs = await op.process(items, STANDALONE_CALL)
   return { input, output: await op.postprocess(input, outputs as never, items, undefined as never) }
 }
 
@@ -169,8 +170,8 @@ describe('rec: height, batch width and dictionary from the manifest', () => {
     const op = createRecOp(model, spec)
     const input = { crops: [createImage(40, 20), createImage(2000, 20)] }
     const items = await op.preprocess(input, undefined as never)
-    const outputs = await op.process([items[0]!])
-    await op.process([items[1]!])
+    const outputs = await op.process([items[0]!], STANDALONE_CALL)
+    await op.process([items[1]!], STANDALONE_CALL)
     // 40×20 → 64×32, padded to 640; 2000×20 → 3200×32, wider than 640.
     assert.deepEqual(fed, [
       [1, 3, 32, 640],

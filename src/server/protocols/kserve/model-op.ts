@@ -6,6 +6,7 @@
  * and splits the outputs back. A model whose axis 0 is not a dynamic batch axis (Triton's
  * max_batch_size 0) gets each request's tensors whole, one run per request.
  */
+import type { BatchCall } from '../../../engine/batch-call.js'
 import { InferenceError } from '../../../engine/errors.js'
 import type { Op } from '../../../engine/op.js'
 import type { Model } from '../../../runtime/model.js'
@@ -53,14 +54,14 @@ export function concatAxis0(parts: readonly Tensor[], what: string): Tensor {
 }
 
 /** Runs one group of compatible items as one model call and splits the outputs per item. */
-async function runGroup(items: readonly ModelOpItem[]): Promise<ModelOpOutput[]> {
+async function runGroup(items: readonly ModelOpItem[], call: BatchCall): Promise<ModelOpOutput[]> {
   const model = items[0]!.model
   const signature = model.signature
   const feeds: Record<string, Tensor> = {}
   for (const spec of signature.inputs) {
     feeds[model.pkg.manifest.feeds.find((f) => f.name === spec.name)!.alias] = concatAxis0(items.map((item) => item.tensors[spec.name]!), `input ${spec.name}`)
   }
-  const byAlias = await model.run(feeds)
+  const byAlias = await model.run(feeds, call)
   const counts = items.map((item) => item.tensors[signature.inputs[0]!.name]!.dims[0]!)
   const total = counts.reduce((a, b) => a + b, 0)
   const outputs: ModelOpOutput[] = items.map(() => ({}))
@@ -87,7 +88,7 @@ export function createModelOp(name: string): Op<ModelOpInput, ModelOpItem, Model
       const key = inputs.map((t) => t.dims.slice(1).join('x')).join(';')
       return Array.from({ length: inputs[0]!.dims[0]! }, (_, i) => ({ model, tensors: tensors(i), key }))
     },
-    async process(batch) {
+    async process(batch, call) {
       // Groups in arrival order: same version and same sample shape; a whole request is its own.
       const groups: ModelOpItem[][] = []
       const byModel = new Map<Model, Map<string, ModelOpItem[]>>()
@@ -108,7 +109,7 @@ export function createModelOp(name: string): Op<ModelOpInput, ModelOpItem, Model
       const outputs = new Map<ModelOpItem, ModelOpOutput | Error>()
       for (const group of groups.values()) {
         try {
-          const results = await runGroup(group)
+          const results = await runGroup(group, call)
           group.forEach((item, i) => outputs.set(item, results[i]!))
         } catch (error) {
           // One group's failure (e.g. a version closed under it) fails only its requests.
