@@ -49,7 +49,7 @@ const best = (sweep: SweepResult): LevelResult => sweep.levels.reduce((a, b) => 
 export function formatSweep(sweep: SweepResult): string {
   const c1 = level(sweep, 1)
   return formatTable(
-    ['c', 'requests', 'img/s', '×c=1', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'mean batch per op', 'srv cpu %core', 'srv cpu %cores', 'client %core', 'conns'],
+    ['c', 'requests', 'img/s', '×c=1', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'mean batch per op', 'srv cpu %core', 'srv cpu %cores', 'srv cpu ms/img', 'client %core', 'conns'],
     sweep.levels.map((l) => [
       String(l.concurrency),
       String(l.stats.requests),
@@ -62,6 +62,8 @@ export function formatSweep(sweep: SweepResult): string {
       formatBatchSizes(l.batch),
       l.serverCorePct.toFixed(0),
       `${l.serverBudgetPct.toFixed(0)} of ${l.serverCores}`,
+      // CPU time per image: if it does not fall as load rises, throughput can grow only by the idle cores.
+      ((l.serverCorePct * 10) / l.stats.imagesPerS).toFixed(0),
       l.clientCorePct.toFixed(0),
       String(l.maxConnections),
     ]),
