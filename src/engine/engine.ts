@@ -106,6 +106,13 @@ export class Engine {
     return new Map(this.#inFlight)
   }
 
+  /** Requests of all services being served now (asked before every model call: no allocation). */
+  totalRequestsInFlight(): number {
+    let total = 0
+    for (const n of this.#inFlight.values()) total += n
+    return total
+  }
+
   /**
    * Throws Overloaded when `service` is at its limit now: lets a route refuse a request before
    * even reading its body. serve() checks again (and counts) when the request starts.

@@ -4,9 +4,11 @@
  * A model call asks for threads before it runs and gives them back when it ends, so the threads
  * of all running calls never exceed the cores: on 2 cores, the det of one request and the rec of
  * another no longer run 2 + 2 onnxruntime threads (which made 4 clients slower than 1). A call
- * that runs alone gets every core (its `wide` session: lowest latency for one request); calls that
- * overlap get one core each (their `narrow` sessions: single-threaded onnxruntime wastes nothing
- * on synchronisation, so throughput under load is highest). Measured in bench/BENCHMARKS.md.
+ * that runs alone while the server serves one request gets every core (its `wide` session: lowest
+ * latency for one request); calls that overlap, or that run while other requests are being
+ * decoded and preprocessed, get one core each (their `narrow` sessions: single-threaded
+ * onnxruntime wastes nothing on synchronisation and leaves the main thread its core, so
+ * throughput under load is highest). Measured in bench/BENCHMARKS.md.
  *
  * Written by hand: the policy (all cores for a lone call, one each otherwise, FIFO) is specific
  * to how onnxruntime sessions are planned here; no semaphore library decides thread counts.
@@ -37,15 +39,26 @@ export function availableCpus(configured: number | null | undefined): number {
   return configured ?? os.availableParallelism()
 }
 
+export interface CpuBudgetOptions {
+  /** Requests the server is serving now; a call runs wide only while this is ≤ 1. Absent = not checked. */
+  readonly requestsInFlight?: () => number
+}
+
 export class CpuBudget {
   #free: number
   #running = 0
   readonly #waiting: Waiter[] = []
   #aloneCheckScheduled = false
 
-  constructor(readonly cpus: number) {
+  readonly #requestsInFlight: (() => number) | undefined
+
+  constructor(
+    readonly cpus: number,
+    options: CpuBudgetOptions = {},
+  ) {
     if (!Number.isInteger(cpus) || cpus < 1) throw new RangeError(`cpus must be an integer ≥ 1, got ${cpus}`)
     this.#free = cpus
+    this.#requestsInFlight = options.requestsInFlight
   }
 
   /** Calls running now and waiting for threads (for /metrics and tests). */
@@ -69,11 +82,13 @@ export class CpuBudget {
   #dispatch(decideAlone = false): void {
     while (this.#waiting.length > 0) {
       const head = this.#waiting[0]!
-      const alone = this.#running === 0 && this.#waiting.length === 1 && head.demand.wide !== undefined
-      if (alone && !decideAlone) {
+      const mayBeAlone = this.#running === 0 && this.#waiting.length === 1 && head.demand.wide !== undefined
+      if (mayBeAlone && !decideAlone) {
         this.#checkAloneLater()
         return
       }
+      // Another request's decode or preprocessing would share the cores with a wide call's threads.
+      const alone = mayBeAlone && (this.#requestsInFlight?.() ?? 0) <= 1
       const threads = Math.min(this.cpus, alone ? head.demand.wide! : head.demand.narrow)
       if (threads > this.#free) return
       this.#waiting.shift()

@@ -19,8 +19,15 @@ function ortOptions(options: SessionOptions, providers: readonly string[]): ort.
     // Errors only: some exported models (PicoDet-XS) declare their weights as graph inputs, and
     // onnxruntime would warn about each of them at every start.
     logSeverityLevel: 3,
-    // Several sessions share two cores; spinning idle threads would steal them from each other.
-    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    // Several sessions share the cores; idle threads left spinning would steal them from each
+    // other. A session that runs calls alone spins only during a call (force_spinning_stop).
+    extra: {
+      session: {
+        intra_op: { allow_spinning: options.spinning ? '1' : '0' },
+        inter_op: { allow_spinning: '0' },
+        ...(options.spinning ? { force_spinning_stop: '1' } : {}),
+      },
+    },
   }
 }
 

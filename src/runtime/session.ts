@@ -33,6 +33,12 @@ export interface SessionOptions {
   readonly graphOptimization: GraphOptimization
   /** Tried in order; the CPU provider is always appended as the fallback. */
   readonly executionProviders: readonly ExecutionProvider[]
+  /**
+   * Intra-op threads spin between the ops of a call and stop when it returns: faster for a
+   * session that runs calls alone (the CPU budget's wide one), CPU taken from everything else
+   * otherwise. Default false.
+   */
+  readonly spinning?: boolean
 }
 
 export const DEFAULT_SESSION_OPTIONS: SessionOptions = {

@@ -56,7 +56,8 @@ export async function createWorkerPoolSession(
 ): Promise<ModelSession> {
   const narrowThreads = threadsOf(options.intraOpThreads, plan?.budget.cpus ?? 1)
   const wideThreads = plan && plan.wideThreads > narrowThreads ? plan.wideThreads : undefined
-  const optionsFor = (threads: number): SessionOptions => ({ ...options, intraOpThreads: threads === narrowThreads ? options.intraOpThreads : threads })
+  // The wide session runs only calls that have the cores to itself: its threads may spin during a call.
+  const optionsFor = (threads: number): SessionOptions => (threads === narrowThreads ? options : { ...options, intraOpThreads: threads, spinning: true })
   const sizes = [...Array.from({ length: instances }, () => narrowThreads), ...(wideThreads ? [wideThreads] : [])]
   const started = await Promise.allSettled(sizes.map((threads) => startSessionWorker(modelPath, optionsFor(threads))))
   const failure = started.find((s) => s.status === 'rejected' || !s.value.startup.ready)

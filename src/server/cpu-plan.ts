@@ -6,7 +6,7 @@
  * `intra_op_threads` gives every instance that many threads, still within the budget.
  */
 import type { ServingConfig } from '../config/schema.js'
-import { availableCpus, CpuBudget } from '../runtime/cpu-budget.js'
+import { availableCpus, CpuBudget, type CpuBudgetOptions } from '../runtime/cpu-budget.js'
 import type { SessionFactory } from '../runtime/model-registry.js'
 import type { SessionOptions } from '../runtime/session.js'
 import { createWorkerPoolSession } from '../runtime/worker-pool-session.js'
@@ -18,10 +18,11 @@ export interface CpuPlan {
   readonly sessionFactory: SessionFactory
 }
 
-export function planCpus(config: Pick<ServingConfig, 'runtime'>): CpuPlan {
+/** `budget.requestsInFlight`: the server's count, so a model call takes every core only for a lone request. */
+export function planCpus(config: Pick<ServingConfig, 'runtime'>, budgetOptions: CpuBudgetOptions = {}): CpuPlan {
   const { runtime } = config
   const cpus = availableCpus(runtime.cpus)
-  const budget = new CpuBudget(cpus)
+  const budget = new CpuBudget(cpus, budgetOptions)
   const planned = runtime.intra_op_threads === null
   const sessionOptions: SessionOptions = {
     intraOpThreads: planned ? 1 : runtime.intra_op_threads!,

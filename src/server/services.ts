@@ -84,7 +84,7 @@ function taskKit(config: ServingConfig, engine: Engine, registry: ModelRegistry,
 
 export async function createServices(config: Readonly<ServingConfig>, options: ServicesOptions = {}): Promise<Services> {
   const tracer = new Tracer()
-  const cpu = planCpus(config)
+  const cpu = planCpus(config, { requestsInFlight: () => engine.totalRequestsInFlight() })
   const engine = new Engine({
     tracer,
     defaultDeadlineMs: config.limits.default_deadline_ms,

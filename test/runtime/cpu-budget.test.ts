@@ -61,6 +61,20 @@ describe('CPU budget', () => {
     assert.equal(narrowGrant!.threads, 1)
   })
 
+  it('gives a lone call every core only while the server serves one request', async () => {
+    let requests = 1
+    const budget = new CpuBudget(2, { requestsInFlight: () => requests })
+    const lone = await budget.acquire(PLANNED)
+    assert.equal(lone.threads, 2, 'one request: the call has the machine')
+    lone.release()
+    requests = 3 // others are being decoded and preprocessed on the main thread
+    const underLoad = await budget.acquire(PLANNED)
+    assert.equal(underLoad.threads, 1)
+    underLoad.release()
+    requests = 0 // a gallery build outside any request
+    assert.equal((await budget.acquire(PLANNED)).threads, 2)
+  })
+
   it('caps a demand at the budget (a fixed intra_op_threads above the cores)', async () => {
     const budget = new CpuBudget(2)
     const grant = await budget.acquire({ narrow: 8 })
