@@ -112,9 +112,10 @@ export class GalleryIndex {
     const onDisk = await readCurrent(this.dir)
     if (onDisk === null || onDisk <= this.state.manifest.generation) return false
     const loaded = await loadCurrent(this.dir)
-    if (!loaded) return false
+    // A concurrent refresh or commit may have moved further during the load, or during the refit
+    // (seconds on a large gallery, so not started for a generation already passed).
+    if (!loaded || loaded.manifest.generation <= this.state.manifest.generation) return false
     const fit = await fitOf(loaded, this.calibrationSettings)
-    // Checked after the awaits: a concurrent refresh or commit may have moved further meanwhile.
     if (loaded.manifest.generation <= this.state.manifest.generation) return false
     this.state = loaded
     this.fit = fit
